@@ -1,0 +1,108 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings every Roost target compiles with: Swift 6 language mode (full strict
+/// concurrency) and explicit `any` for existentials.
+let roostSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let modules = [
+    "RoostCore", "RoostScope", "RoostTasks", "RoostCoordination", "RoostRedis", "RoostMySQL",
+    "RoostSQL", "RoostHTTP", "RoostConfig", "RoostLogging", "RoostCrypto", "RoostExport",
+    "RoostNTP",
+]
+
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+let package = Package(
+    name: "Roost",
+    platforms: [.macOS(.v15)],
+    products: modules.map { .library(name: $0, targets: [$0]) } + [
+        .executable(name: "roost-demo", targets: ["roost-demo"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
+        .package(
+            url: "https://github.com/apple/swift-configuration.git", from: "1.4.0",
+            traits: [.defaults, "CommandLineArguments"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+    ],
+    targets: [
+        .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
+        .target(
+            name: "RoostScope", dependencies: ["RoostCore", log, serviceLifecycle],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostTasks",
+            dependencies: [
+                "RoostCore", log, serviceLifecycle,
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostCoordination", dependencies: ["RoostCore", "RoostTasks"],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostRedis", dependencies: ["RoostCoordination", log, nioCore, nioPosix],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostMySQL",
+            dependencies: ["RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: roostSettings),
+        .target(name: "RoostSQL", dependencies: ["RoostCore", "RoostMySQL"], swiftSettings: roostSettings),
+        .target(
+            name: "RoostHTTP",
+            dependencies: [
+                "RoostCore", "RoostCoordination", log,
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostConfig",
+            dependencies: ["RoostCore", .product(name: "Configuration", package: "swift-configuration")],
+            swiftSettings: roostSettings),
+        .target(name: "RoostLogging", dependencies: ["RoostCore", log], swiftSettings: roostSettings),
+        .target(
+            name: "RoostCrypto",
+            dependencies: ["RoostCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: roostSettings),
+        .target(name: "RoostExport", dependencies: ["RoostCore"], swiftSettings: roostSettings),
+        .target(name: "RoostNTP", dependencies: ["RoostCore", log, nioCore, nioPosix], swiftSettings: roostSettings),
+        .executableTarget(
+            name: "roost-demo",
+            dependencies: modules.map { .target(name: $0) } + [
+                log, serviceLifecycle, .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: roostSettings),
+
+        // Tests: one target per module, plus shared helpers.
+        .target(
+            name: "RoostTestSupport", dependencies: ["RoostCore", log, nioCore],
+            path: "Tests/RoostTestSupport", swiftSettings: roostSettings),
+    ]
+        + modules.map { module in
+            .testTarget(
+                name: "\(module)Tests",
+                dependencies: [.target(name: module), "RoostTestSupport"]
+                    + (module == "RoostHTTP" ? [.product(name: "HummingbirdTesting", package: "hummingbird")] : []),
+                swiftSettings: roostSettings)
+        }
+        + [
+            .testTarget(
+                name: "RoostDemoTests",
+                dependencies: [
+                    "roost-demo", "RoostTestSupport",
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                ],
+                swiftSettings: roostSettings)
+        ]
+)

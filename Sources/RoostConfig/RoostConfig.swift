@@ -1,0 +1,1 @@
+// RoostConfig: in progress.

@@ -1,0 +1,1 @@
+// RoostCoordination: in progress.

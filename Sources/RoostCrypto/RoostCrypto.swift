@@ -1,0 +1,1 @@
+// RoostCrypto: in progress.

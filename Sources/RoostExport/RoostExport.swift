@@ -1,0 +1,1 @@
+// RoostExport: in progress.

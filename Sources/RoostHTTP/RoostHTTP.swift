@@ -1,0 +1,1 @@
+// RoostHTTP: in progress.

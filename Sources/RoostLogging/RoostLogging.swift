@@ -1,0 +1,1 @@
+// RoostLogging: in progress.

@@ -1,0 +1,1 @@
+// RoostMySQL: in progress.

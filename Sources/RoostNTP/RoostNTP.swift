@@ -1,0 +1,1 @@
+// RoostNTP: in progress.

@@ -1,0 +1,1 @@
+// RoostRedis: in progress.

@@ -1,0 +1,1 @@
+// RoostSQL: in progress.

@@ -1,0 +1,1 @@
+// RoostScope: in progress.

@@ -1,0 +1,1 @@
+// RoostTasks: in progress.

@@ -1,0 +1,1 @@
+// roost-demo: in progress.

@@ -1,0 +1,1 @@
+// RoostConfigTests: in progress.

@@ -1,0 +1,1 @@
+// RoostCoordinationTests: in progress.

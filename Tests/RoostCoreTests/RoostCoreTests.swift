@@ -1,0 +1,1 @@
+// RoostCoreTests: in progress.

@@ -1,0 +1,1 @@
+// RoostCryptoTests: in progress.

@@ -1,0 +1,1 @@
+// RoostDemoTests: in progress.

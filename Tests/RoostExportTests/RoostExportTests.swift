@@ -1,0 +1,1 @@
+// RoostExportTests: in progress.

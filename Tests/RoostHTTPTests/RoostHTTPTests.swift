@@ -1,0 +1,1 @@
+// RoostHTTPTests: in progress.

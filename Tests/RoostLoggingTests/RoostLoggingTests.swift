@@ -1,0 +1,1 @@
+// RoostLoggingTests: in progress.

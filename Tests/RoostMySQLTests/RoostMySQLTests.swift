@@ -1,0 +1,1 @@
+// RoostMySQLTests: in progress.

@@ -1,0 +1,1 @@
+// RoostNTPTests: in progress.

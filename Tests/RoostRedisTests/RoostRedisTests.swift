@@ -1,0 +1,1 @@
+// RoostRedisTests: in progress.

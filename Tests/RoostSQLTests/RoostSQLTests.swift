@@ -1,0 +1,1 @@
+// RoostSQLTests: in progress.

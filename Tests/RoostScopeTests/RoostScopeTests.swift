@@ -1,0 +1,1 @@
+// RoostScopeTests: in progress.

@@ -1,0 +1,1 @@
+// RoostTasksTests: in progress.
