@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// Benchmark executables, kept out of the main package so `swift test` never builds them.
+// `scripts/bench NAME` builds the one it needs in release mode and runs it beside the peers.
+import PackageDescription
+
+let settings: [SwiftSetting] = [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "RoostBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "bench-http-hello",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "bench-scope",
+            dependencies: [.product(name: "RoostScope", package: "Roost")],
+            swiftSettings: settings),
+    ]
+)
