@@ -1,0 +1,53 @@
+import RoostCore
+
+/// One invalid configuration value: which key, what it held, what was expected.
+public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The dotted key, such as `http.port`.
+    public var key: String
+    /// The value found, already redacted when it is a secret.
+    public var value: String
+    /// What a valid value looks like.
+    public var expected: String
+
+    /// Creates a problem report.
+    public init(key: String, value: String, expected: String) {
+        self.key = key
+        self.value = value
+        self.expected = expected
+    }
+
+    /// `http.port = "abc": expected an integer from 0 to 65535`.
+    public var description: String { "\(key) = \"\(value)\": expected \(expected)" }
+}
+
+/// Thrown when configuration values are invalid. Lists **every** problem found, not
+/// just the first, so one run tells the user all there is to fix.
+public struct ConfigurationError: RoostError {
+    /// Everything that was wrong.
+    public var problems: [ConfigurationProblem]
+
+    /// Creates an error from the problems found.
+    public init(problems: [ConfigurationProblem]) { self.problems = problems }
+
+    /// `config.invalid`.
+    public var code: ErrorCode { "config.invalid" }
+
+    /// Each problem on its own line, with where values come from.
+    public var message: String {
+        let lines = problems.map { "  - \($0)" }.joined(separator: "\n")
+        return "invalid configuration; fix these values (command-line flags, ROOST_* environment variables):\n\(lines)"
+    }
+}
+
+/// Collects problems while a settings type reads its keys, then throws them all at once.
+struct ProblemCollector {
+    private(set) var problems: [ConfigurationProblem] = []
+
+    mutating func report(_ key: String, _ value: String, expected: String) {
+        problems.append(ConfigurationProblem(key: key, value: value, expected: expected))
+    }
+
+    func throwIfAny() throws(ConfigurationError) {
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+    }
+}

@@ -1,1 +1,0 @@
-// RoostConfig: in progress.

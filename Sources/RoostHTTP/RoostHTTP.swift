@@ -1,1 +1,0 @@
-// RoostHTTP: in progress.

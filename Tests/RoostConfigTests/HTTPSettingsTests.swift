@@ -1,0 +1,41 @@
+import RoostConfig
+import Testing
+
+@Suite struct HTTPSettingsTests {
+    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> HTTPSettings {
+        try HTTPSettings(config: RoostConfiguration.reader(arguments: ["roost-demo"] + arguments, environment: environment))
+    }
+
+    @Test func defaultsToLoopback8080() throws {
+        #expect(try settings() == HTTPSettings(host: "127.0.0.1", port: 8080))
+    }
+
+    @Test func readsShortAndLongFlags() throws {
+        #expect(try settings(["--port", "9001", "--host", "0.0.0.0"]) == HTTPSettings(host: "0.0.0.0", port: 9001))
+        #expect(try settings(["--http-port=9002"]).port == 9002)
+    }
+
+    @Test func readsPrefixedEnvironment() throws {
+        let env = ["ROOST_HTTP_PORT": "9100", "ROOST_HTTP_HOST": "::1", "HTTP_PORT": "1"]
+        #expect(try settings(environment: env) == HTTPSettings(host: "::1", port: 9100))
+    }
+
+    @Test func flagsWinOverEnvironment() throws {
+        #expect(try settings(["--port", "7000"], environment: ["ROOST_HTTP_PORT": "9100"]).port == 7000)
+    }
+
+    @Test func reportsEveryInvalidValueAtOnce() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try settings(["--port", "http"], environment: ["ROOST_HTTP_HOST": "a b"])
+        }
+        #expect(error.code == "config.invalid")
+        #expect(error.problems.map(\.key) == ["http.host", "http.port"])
+        #expect(error.problems[1].description == #"http.port = "http": expected an integer from 0 to 65535"#)
+        #expect(error.message.contains("ROOST_"))
+    }
+
+    @Test func rejectsPortOutOfRange() throws {
+        #expect(throws: ConfigurationError.self) { try settings(["--port", "70000"]) }
+        #expect(throws: ConfigurationError.self) { try settings(["--port", "-1"]) }
+    }
+}

@@ -1,1 +1,0 @@
-// RoostConfigTests: in progress.

@@ -1,1 +1,0 @@
-// RoostCoreTests: in progress.

@@ -1,1 +1,0 @@
-// RoostDemoTests: in progress.

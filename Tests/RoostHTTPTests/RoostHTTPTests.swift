@@ -1,1 +1,0 @@
-// RoostHTTPTests: in progress.
