@@ -17,6 +17,7 @@ let modules = [
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
@@ -35,6 +36,7 @@ let package = Package(
             traits: [.defaults, "CommandLineArguments"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -63,7 +65,7 @@ let package = Package(
             name: "RoostHTTP",
             dependencies: [
                 "RoostCore", "RoostCoordination", log,
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), httpTypes,
             ],
             swiftSettings: roostSettings),
         .target(
@@ -93,7 +95,7 @@ let package = Package(
             .testTarget(
                 name: "\(module)Tests",
                 dependencies: [.target(name: module), "RoostTestSupport"]
-                    + (module == "RoostHTTP" ? [.product(name: "HummingbirdTesting", package: "hummingbird")] : []),
+                    + (module == "RoostHTTP" ? [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes] : []),
                 swiftSettings: roostSettings)
         }
         + [

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// A Hummingbird request context that carries the request id.
@@ -29,4 +30,14 @@ public struct BasicRoostRequestContext: RoostRequestContext {
         self.coreContext = .init(source: source)
         self.requestID = ""
     }
+
+    /// JSON with sorted keys and ISO 8601 dates, so envelopes read the same every time.
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
 }
