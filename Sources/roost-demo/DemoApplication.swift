@@ -11,10 +11,12 @@ enum DemoApplication {
     /// The demo's version.
     static let version = "0.1.0"
 
-    /// Builds the router: request ids on every response, the health endpoint.
+    /// Builds the router: request ids on every response, errors in the envelope, the
+    /// health endpoint.
     static func buildRouter() -> Router<BasicRoostRequestContext> {
         let router = Router(context: BasicRoostRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ErrorEnvelopeMiddleware())
         router.addHealthRoute(service: name, version: version)
         return router
     }

@@ -24,3 +24,16 @@ import Testing
         }
     }
 }
+
+@Suite struct DemoErrorTests {
+    @Test func unknownPathsAnswerTheEnvelope() async throws {
+        let app = DemoApplication.build(http: HTTPSettings(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/missing", method: .get) { response in
+                #expect(response.status == .notFound)
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                #expect(body["code"] as? Int == 404)
+            }
+        }
+    }
+}
