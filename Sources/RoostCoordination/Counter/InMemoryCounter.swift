@@ -33,6 +33,7 @@ public final class InMemoryCounter<C: Clock>: Counter where C.Duration == Durati
     public var storedCount: Int { state.withLock { $0.entries.count } }
 
     /// Adds `amount` to the counter and returns the new value; see ``Counter``.
+    @discardableResult
     public func increment(_ key: String, by amount: Int64, ttl: Duration?) throws -> Int64 {
         if let ttl, ttl <= .zero { throw CounterError(key: key, reason: .invalidTTL(ttl)) }
         let now = clock.now
