@@ -115,4 +115,17 @@ final class ScriptedWallClock: Sendable {
             await #expect(throws: CancellationError.self) { try await query.value }
         }
     }
+
+    @Test func socketFailureIsATransportError() async throws {
+        // Sending to port 0 is refused by the kernel (EINVAL) without any network.
+        let client = SNTPClient()
+        let error = await #expect(throws: SNTPError.self) {
+            try await client.query(host: "127.0.0.1", port: 0, timeout: .seconds(30))
+        }
+        guard case .transport = error?.reason else {
+            Issue.record("expected a transport error, got \(String(describing: error))")
+            return
+        }
+        #expect(error?.code == "ntp.transport")
+    }
 }

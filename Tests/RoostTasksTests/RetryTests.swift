@@ -112,4 +112,15 @@ import Testing
         clock.advance(to: deadline)
         #expect(try await result == 1)
     }
+
+    @Test func cancellationFromTheOperationIsNeverRetried() async throws {
+        let attempts = Counter()
+        await #expect(throws: CancellationError.self) {
+            try await retry(maxAttempts: 5, backoff: backoff, clock: ManualClock()) {
+                attempts.increment()
+                throw CancellationError()
+            }
+        }
+        #expect(attempts.current == 1)
+    }
 }

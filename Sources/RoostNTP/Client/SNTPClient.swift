@@ -113,8 +113,10 @@ public struct SNTPClient<C: Clock>: Sendable where C.Duration == Duration {
             try reply.validateServerReply()
             return SNTPMeasurement(response: reply, originate: originate, destination: destination)
         }
-        // The stream ends only when the socket closes, which here means cancellation.
-        throw CancellationError()
+        // The stream ends when the socket closes: on cancellation, or when the kernel
+        // refused the datagram (an unreachable or invalid destination closes it).
+        try Task.checkCancellation()
+        throw SNTPError(.transport("the socket to \(address) closed before a reply arrived"))
     }
 
     private func resolve(host: String, port: Int) async throws -> SocketAddress {
