@@ -20,6 +20,12 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
+/// Test-only dependencies beyond the module itself and RoostTestSupport.
+let extraTestDependencies: [String: [Target.Dependency]] = [
+    "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
+    "RoostNTP": [nioPosix],
+]
+
 let package = Package(
     name: "Roost",
     platforms: [.macOS(.v15)],
@@ -95,7 +101,7 @@ let package = Package(
             .testTarget(
                 name: "\(module)Tests",
                 dependencies: [.target(name: module), "RoostTestSupport"]
-                    + (module == "RoostHTTP" ? [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes] : []),
+                    + (extraTestDependencies[module] ?? []),
                 swiftSettings: roostSettings)
         }
         + [

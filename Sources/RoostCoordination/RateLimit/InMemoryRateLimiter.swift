@@ -1,0 +1,139 @@
+import Synchronization
+
+/// A ``RateLimiter`` held in this process's memory, counting per key with a fixed window
+/// or a token bucket: the embedded default for a service that runs on one machine.
+///
+/// Time is read from the injected clock, so tests move it by hand. Keys whose window has
+/// ended or whose bucket is full again are swept as the table grows.
+///
+/// ```swift
+/// let limiter = InMemoryRateLimiter(strategy: .tokenBucket(capacity: 20, refill: 5, interval: .seconds(1)))
+/// let result = try await limiter.acquire("user:42")
+/// ```
+public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration == Duration {
+    fileprivate struct Window {
+        var start: C.Instant
+        var count: Int
+    }
+
+    fileprivate struct Bucket {
+        var tokens: Double
+        var updated: C.Instant
+    }
+
+    fileprivate struct State {
+        var windows: [String: Window] = [:]
+        var buckets: [String: Bucket] = [:]
+        var sweepThreshold = 1_024
+    }
+
+    /// How this limiter counts.
+    public let strategy: RateLimitStrategy
+    private let clock: C
+    private let state = Mutex(State())
+
+    /// Creates a limiter.
+    ///
+    /// - Parameters:
+    ///   - strategy: The counting strategy; limits, capacities and durations must be positive.
+    ///   - clock: The clock that measures windows and refills.
+    public init(strategy: RateLimitStrategy, clock: C) {
+        switch strategy {
+        case .fixedWindow(let limit, let window):
+            precondition(limit > 0 && window > .zero, "fixed window needs a positive limit and window")
+        case .tokenBucket(let capacity, let refill, let interval):
+            precondition(capacity > 0 && refill > 0 && interval > .zero, "token bucket needs positive capacity and refill rate")
+        }
+        self.strategy = strategy
+        self.clock = clock
+    }
+
+    /// The number of keys currently tracked, including ones not yet swept.
+    public var trackedKeyCount: Int { state.withLock { $0.windows.count + $0.buckets.count } }
+
+    /// Tries to consume `cost` units for `key`; see ``RateLimiter/acquire(_:cost:)``.
+    public func acquire(_ key: String, cost: Int) throws -> RateLimitResult {
+        guard cost > 0 else { throw RateLimiterError(key: key, reason: .nonPositiveCost(cost)) }
+        guard cost <= strategy.maximumCost else {
+            throw RateLimiterError(key: key, reason: .costExceedsLimit(cost: cost, limit: strategy.maximumCost))
+        }
+        let now = clock.now
+        return state.withLock { state in
+            defer { state.sweepIfLarge(strategy: strategy, at: now) }
+            switch strategy {
+            case .fixedWindow(let limit, let length):
+                return state.fixedWindow(key, cost: cost, limit: limit, length: length, at: now)
+            case .tokenBucket(let capacity, let refill, let interval):
+                let perSecond = Double(refill) / interval.secondsValue
+                return state.tokenBucket(key, cost: cost, capacity: capacity, perSecond: perSecond, at: now)
+            }
+        }
+    }
+
+    /// Forgets everything counted for `key`.
+    public func reset(_ key: String) {
+        state.withLock { state in
+            state.windows.removeValue(forKey: key)
+            state.buckets.removeValue(forKey: key)
+        }
+    }
+}
+
+extension InMemoryRateLimiter where C == ContinuousClock {
+    /// Creates a limiter on the system's continuous clock.
+    public convenience init(strategy: RateLimitStrategy) {
+        self.init(strategy: strategy, clock: ContinuousClock())
+    }
+}
+
+extension InMemoryRateLimiter.State {
+    mutating func fixedWindow(_ key: String, cost: Int, limit: Int, length: Duration, at now: C.Instant) -> RateLimitResult {
+        var window = windows[key] ?? InMemoryRateLimiter.Window(start: now, count: 0)
+        if window.start.advanced(by: length) <= now { window = .init(start: now, count: 0) }
+        if window.count + cost <= limit {
+            window.count += cost
+            windows[key] = window
+            return RateLimitResult(allowed: true, remaining: limit - window.count, retryAfter: .zero)
+        }
+        windows[key] = window
+        let retryAfter = now.duration(to: window.start.advanced(by: length))
+        return RateLimitResult(allowed: false, remaining: limit - window.count, retryAfter: retryAfter)
+    }
+
+    mutating func tokenBucket(_ key: String, cost: Int, capacity: Int, perSecond: Double, at now: C.Instant) -> RateLimitResult {
+        var bucket = buckets[key] ?? InMemoryRateLimiter.Bucket(tokens: Double(capacity), updated: now)
+        let elapsed = max(0, bucket.updated.duration(to: now).secondsValue)
+        bucket.tokens = min(Double(capacity), bucket.tokens + elapsed * perSecond)
+        bucket.updated = now
+        let allowed = bucket.tokens >= Double(cost)
+        if allowed { bucket.tokens -= Double(cost) }
+        buckets[key] = bucket
+        let retryAfter: Duration = allowed ? .zero : .seconds((Double(cost) - bucket.tokens) / perSecond)
+        return RateLimitResult(allowed: allowed, remaining: Int(bucket.tokens.rounded(.down)), retryAfter: retryAfter)
+    }
+
+    /// Drops keys that hold no information any more (ended windows, refilled buckets)
+    /// once the table has doubled since the last sweep.
+    mutating func sweepIfLarge(strategy: RateLimitStrategy, at now: C.Instant) {
+        guard windows.count + buckets.count >= sweepThreshold else { return }
+        switch strategy {
+        case .fixedWindow(_, let length):
+            windows = windows.filter { $0.value.start.advanced(by: length) > now }
+        case .tokenBucket(let capacity, let refill, let interval):
+            let perSecond = Double(refill) / interval.secondsValue
+            buckets = buckets.filter { entry in
+                let elapsed = entry.value.updated.duration(to: now).secondsValue
+                return entry.value.tokens + elapsed * perSecond < Double(capacity)
+            }
+        }
+        sweepThreshold = max(1_024, (windows.count + buckets.count) * 2)
+    }
+}
+
+extension Duration {
+    /// The duration as floating-point seconds.
+    var secondsValue: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,64 @@
+/// The answer of a ``RateLimiter`` to one request.
+public struct RateLimitResult: Sendable, Hashable {
+    /// Whether the request may proceed. A denied request consumed nothing.
+    public var allowed: Bool
+    /// How many more units could be consumed right now.
+    public var remaining: Int
+    /// How long until a request of the same cost could be allowed; `.zero` when allowed.
+    public var retryAfter: Duration
+
+    /// Creates a result.
+    public init(allowed: Bool, remaining: Int, retryAfter: Duration) {
+        self.allowed = allowed
+        self.remaining = remaining
+        self.retryAfter = retryAfter
+    }
+}
+
+/// Limits how often something may happen per key: requests per client, logins per user,
+/// messages per channel.
+///
+/// Each call asks to consume `cost` units for `key` and answers whether that is allowed,
+/// how many units remain, and, when denied, how long to wait. Denied requests consume
+/// nothing.
+///
+/// ```swift
+/// let limiter: any RateLimiter = InMemoryRateLimiter(strategy: .fixedWindow(limit: 100, window: .seconds(60)))
+/// let result = try await limiter.acquire("client:203.0.113.9")
+/// guard result.allowed else { throw TooManyRequests(retryAfter: result.retryAfter) }
+/// ```
+///
+/// ``InMemoryRateLimiter`` is the embedded implementation; distributed backends implement
+/// the same protocol.
+public protocol RateLimiter: Sendable {
+    /// Tries to consume `cost` units for `key`.
+    ///
+    /// - Throws: ``RateLimiterError`` when `cost` is not positive or exceeds what the
+    ///   limit could ever allow.
+    func acquire(_ key: String, cost: Int) async throws -> RateLimitResult
+}
+
+extension RateLimiter {
+    /// Tries to consume one unit for `key`.
+    public func acquire(_ key: String) async throws -> RateLimitResult {
+        try await acquire(key, cost: 1)
+    }
+}
+
+/// How a rate limiter counts.
+public enum RateLimitStrategy: Sendable, Hashable {
+    /// At most `limit` units per window of length `window`. A key's window starts at its
+    /// first request and the count resets when the window ends.
+    case fixedWindow(limit: Int, window: Duration)
+    /// A bucket of `capacity` tokens, refilled continuously at `refill` tokens per
+    /// `interval`. Allows bursts up to `capacity` and a steady rate of `refill / interval`.
+    case tokenBucket(capacity: Int, refill: Int, interval: Duration)
+
+    /// The largest cost a single request may ever have.
+    public var maximumCost: Int {
+        switch self {
+        case .fixedWindow(let limit, _): limit
+        case .tokenBucket(let capacity, _, _): capacity
+        }
+    }
+}

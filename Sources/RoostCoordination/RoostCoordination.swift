@@ -1,1 +1,0 @@
-// RoostCoordination: in progress.

@@ -1,1 +1,0 @@
-// RoostCrypto: in progress.

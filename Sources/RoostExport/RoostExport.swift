@@ -1,1 +1,0 @@
-// RoostExport: in progress.

@@ -1,1 +1,0 @@
-// RoostLogging: in progress.

@@ -1,1 +1,0 @@
-// RoostNTP: in progress.

@@ -1,1 +1,0 @@
-// RoostSQL: in progress.

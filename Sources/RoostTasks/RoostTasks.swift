@@ -1,1 +1,0 @@
-// RoostTasks: in progress.

@@ -1,1 +1,0 @@
-// RoostCoordinationTests: in progress.

@@ -1,1 +1,0 @@
-// RoostCryptoTests: in progress.

@@ -1,1 +1,0 @@
-// RoostExportTests: in progress.

@@ -1,1 +1,0 @@
-// RoostLoggingTests: in progress.

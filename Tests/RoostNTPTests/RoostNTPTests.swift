@@ -1,1 +1,0 @@
-// RoostNTPTests: in progress.

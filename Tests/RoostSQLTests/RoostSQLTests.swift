@@ -1,1 +1,0 @@
-// RoostSQLTests: in progress.

@@ -1,1 +1,0 @@
-// RoostTasksTests: in progress.

@@ -1,0 +1,60 @@
+import Testing
+import Synchronization
+
+/// A one-shot barrier for tests: tasks wait on it until the test opens it.
+///
+/// ```swift
+/// let gate = Gate()
+/// async let work: Void = gate.wait()
+/// gate.open()
+/// await work
+/// ```
+public final class Gate: Sendable {
+    private struct State {
+        var isOpen = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates a closed gate.
+    public init() {}
+
+    /// The number of tasks waiting at the gate.
+    public var waiterCount: Int { state.withLock { $0.waiters.count } }
+
+    /// Suspends until the gate is open; returns at once if it already is.
+    public func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let open = state.withLock { state -> Bool in
+                if state.isOpen { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if open { continuation.resume() }
+        }
+    }
+
+    /// Opens the gate and releases every waiter, now and later.
+    public func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.isOpen = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+}
+
+/// Yields until `condition` holds, for states reached by other tasks without a signal
+/// (for example "three callers are queued"). Fails after `limit` yields so that a broken
+/// expectation cannot hang a test.
+public func eventually(
+    _ limit: Int = 100_000, _ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+) async {
+    for _ in 0..<limit {
+        if condition() { return }
+        await Task.yield()
+    }
+    Issue.record("condition did not become true", sourceLocation: sourceLocation)
+}
