@@ -71,14 +71,16 @@ extension RegistryState {
         } else {
             var failure: (any Error)?
             if case .failure(let error) = result, !(error is CancellationError) { failure = error }
-            if !node.users.isEmpty {
-                logger.debug("service ended while in use, cancelling its users", metadata: ["service": "\(node.name)"])
-                cancelUsers(of: id, reason: .dependencyDied(service: node.name, error: failure))
-            }
             if let failure {
+                // The root reports the failure itself, so it is cancelled for that reason
+                // (not as a user of this service).
                 logger.error("service failed", metadata: ["service": "\(node.name)", "error": "\(failure)"])
                 rootErrors.append(failure)
                 if let mainID { cancel(mainID, reason: .rootFailure) }
+            }
+            if !node.users.isEmpty {
+                logger.debug("service ended while in use, cancelling its users", metadata: ["service": "\(node.name)"])
+                cancelUsers(of: id, reason: .dependencyDied(service: node.name, error: failure))
             }
         }
         _ = remove(id, registry: registry)

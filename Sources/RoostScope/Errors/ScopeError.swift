@@ -34,8 +34,6 @@ public struct ScopeError: RoostError, Equatable {
         case scopeEnded(String)
         /// The scope does not use the named service, so it cannot release it.
         case notUsed(String)
-        /// The root scope ended while these services were still alive.
-        case leftoverServices([String])
     }
 
     /// What went wrong.
@@ -56,7 +54,6 @@ public struct ScopeError: RoostError, Equatable {
         case .waitBeforeRegister: "scope.wait.before_register"
         case .scopeEnded: "scope.ended"
         case .notUsed: "scope.release.not_used"
-        case .leftoverServices: "scope.leftover"
         }
     }
 
@@ -81,8 +78,6 @@ public struct ScopeError: RoostError, Equatable {
             "Scope '\(name)' has already ended; acquire, release and spawn only while it runs."
         case .notUsed(let name):
             "This scope does not use service '\(name)'; release only services it acquired and has not released yet."
-        case .leftoverServices(let names):
-            "The root scope ended while services were still alive: \(names.joined(separator: ", ")); make every factory return once noMoreDependents() returns or its task is cancelled."
         }
     }
 }

@@ -111,6 +111,7 @@ public final class Scope: Sendable, CustomStringConvertible {
     ///     try await db.query("SELECT 1")
     /// }   // "db" is released here
     /// ```
+    @discardableResult
     public func usingScope<R: Sendable>(
         _ name: String? = nil, _ body: @Sendable (Scope) async throws -> R
     ) async throws -> R {

@@ -60,6 +60,7 @@ public struct ServiceContext<Value: Sendable>: Sendable {
     }
 
     /// Runs a usage block inside the service; see ``Scope/usingScope(_:_:)``.
+    @discardableResult
     public func usingScope<R: Sendable>(
         _ name: String? = nil, _ body: @Sendable (Scope) async throws -> R
     ) async throws -> R {

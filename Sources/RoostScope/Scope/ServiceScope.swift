@@ -109,25 +109,21 @@ public struct ServiceScope: Service {
                 }
             }
         }
-        let (rootErrors, leftovers) = registry.state.withLock { state in
-            (state.rootErrors, state.nodes.values.map(\.name).sorted())
-        }
+        let rootErrors = registry.state.withLock { state in state.rootErrors }
         guard let (result, reason) = outcome.slot.withLock({ $0 }) else {
             preconditionFailure("the root body always reports its outcome before the group ends")
         }
         var errors: [any Error] = []
         do {
             let value = try Scope.outcome(of: result, scope: name, reason: reason)
-            if rootErrors.isEmpty && leftovers.isEmpty { return value }
-        } catch is CancellationError where reason != nil {
+            if rootErrors.isEmpty { return value }
+        } catch is CancellationError where reason != nil && !rootErrors.isEmpty {
             // Cancelled by the registry because a service failed: that failure is reported.
         } catch {
             errors.append(error)
         }
         errors += rootErrors
-        if !leftovers.isEmpty { errors.append(ScopeError(.leftoverServices(leftovers))) }
         if errors.count == 1 { throw errors[0] }
-        if errors.isEmpty { throw CancellationError() }
         throw ScopeFailures(errors: errors)
     }
 }
