@@ -127,8 +127,8 @@ struct TeardownTests {
             try scope.release("S")
             #expect(scope.graph.node("S")?.state == .running)
             try scope.release("S")
-            try await waitUntil("S stopped") { log.contains("stop S") }
-            #expect(scope.graph.node("S") == nil)
+            try await waitUntil("S stopped") { scope.graph.node("S") == nil }
+            #expect(log.events == ["start S", "stop S"])
         }
     }
 
