@@ -52,19 +52,27 @@ extension RegistryState {
 
     /// Records one more use of `target` by `user`.
     mutating func addUse(user: NodeID, target: NodeID) {
-        nodes[user]?.requires[target, default: 0] += 1
-        nodes[target]?.users[user, default: 0] += 1
-        nodes[target]?.graceDeadline = nil
+        guard let userNode = nodes[user], let targetNode = nodes[target] else { return }
+        userNode.requires[target, default: 0] += 1
+        targetNode.users[user, default: 0] += 1
+        targetNode.graceDeadline = nil
     }
 
     /// Drops one use (or every use) of `target` by `user`.
     mutating func dropUse(user: NodeID, target: NodeID, all: Bool, registry: ScopeRegistry) {
-        let held = nodes[user]?.requires[target] ?? 0
-        let remaining = all ? 0 : max(held - 1, 0)
-        nodes[user]?.requires[target] = remaining == 0 ? nil : remaining
-        guard nodes[target] != nil else { return }
-        nodes[target]?.users[user] = remaining == 0 ? nil : remaining
-        if nodes[target]?.users.isEmpty == true {
+        guard let userNode = nodes[user], let held = userNode.requires[target] else { return }
+        dropUse(userNode: userNode, user: user, target: target, held: held, all: all, registry: registry)
+    }
+
+    /// Drops uses of `target` by `userNode`, which holds `held` of them.
+    mutating func dropUse(
+        userNode: NodeState, user: NodeID, target: NodeID, held: Int, all: Bool, registry: ScopeRegistry
+    ) {
+        let remaining = all ? 0 : held - 1
+        userNode.requires[target] = remaining == 0 ? nil : remaining
+        guard let targetNode = nodes[target] else { return }
+        targetNode.users[user] = remaining == 0 ? nil : remaining
+        if targetNode.users.isEmpty {
             lostLastUser(target, registry: registry)
         }
     }
@@ -112,8 +120,9 @@ extension RegistryState {
             return
         }
         registry.logger.debug("no users left", metadata: ["service": "\(node.name)"])
-        nodes[id]?.noUsersWaiters = []
-        for waiterID in node.noUsersWaiters {
+        let waiting = node.noUsersWaiters
+        node.noUsersWaiters = []
+        for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .noUsers(let c) = waiter.continuation {
                 c.resume()
             }

@@ -4,10 +4,11 @@ extension RegistryState {
     mutating func register(_ id: NodeID, name: String, value: any Sendable) throws(ScopeError) {
         guard let node = nodes[id] else { throw ScopeError(.scopeEnded(name)) }
         guard node.value == nil else { throw ScopeError(.alreadyRegistered(name)) }
-        nodes[id]?.value = value
-        if node.phase == .starting { nodes[id]?.phase = .ready }
-        nodes[id]?.readyWaiters = []
-        for waiterID in node.readyWaiters {
+        node.value = value
+        if node.phase == .starting { node.phase = .ready }
+        let waiting = node.readyWaiters
+        node.readyWaiters = []
+        for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .acquire(let c) = waiter.continuation {
                 c.resume(returning: .value(value))
             }
@@ -92,7 +93,8 @@ extension RegistryState {
         if id == mainID {
             mainEnded = true
             // No grace periods during shutdown: services idling in one stop now.
-            for (other, node) in nodes where node.kind == .service && node.phase == .ready && node.users.isEmpty {
+            let idle = nodes.filter { $0.value.kind == .service && $0.value.phase == .ready && $0.value.users.isEmpty }
+            for other in idle.keys.sorted() {
                 signalNoUsers(other, registry: registry)
             }
         }

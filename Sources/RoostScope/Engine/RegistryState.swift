@@ -66,7 +66,10 @@ struct Waiter {
 }
 
 /// Everything the registry knows about one live scope.
-struct NodeState {
+///
+/// A class so that the registry updates it in place; it is only ever touched while the
+/// registry's mutex is held.
+final class NodeState {
     let name: String
     let kind: NodeKind
     let owner: NodeID?

@@ -1,10 +1,5 @@
 /// Starting and joining services.
 extension ScopeRegistry {
-    private enum FastPath<Value> {
-        case value(Value)
-        case slow(waiterID: Int)
-    }
-
     /// Uses the named service on behalf of `user`: joins it if it runs, otherwise starts it
     /// with `factory`; then waits until it has registered its value.
     func acquire<Value: Sendable>(
@@ -12,29 +7,33 @@ extension ScopeRegistry {
         factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
     ) async throws -> Value {
         while true {
-            let fast = try state.withLock { state throws(ScopeError) -> FastPath<Value> in
-                guard state.nodes[user.id] != nil else { throw ScopeError(.scopeEnded(user.name)) }
-                if let target = state.byName[name], let node = state.nodes[target], node.phase == .ready,
+            // Fast path: the service is ready. Returns nil with `ready` set, or the id for
+            // a waiter on the slow path.
+            var ready: Value?
+            let slowWaiter = try state.withLock { state throws(ScopeError) -> Int? in
+                guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
+                guard let target = state.byName[name], let node = state.nodes[target], node.phase == .ready,
                     let value = node.value
-                {
-                    guard let typed = value as? Value else {
-                        throw ScopeError(
-                            .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
-                    }
-                    if state.nodes[user.id]?.requires[target] == nil,
-                        let cycle = state.cyclePath(requester: user.id, target: target)
-                    {
-                        throw ScopeError(.cycle(cycle))
-                    }
-                    state.addUse(user: user.id, target: target)
-                    return .value(typed)
+                else { return state.makeWaiterID() }
+                guard let typed = value as? Value else {
+                    throw ScopeError(
+                        .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
                 }
-                return .slow(waiterID: state.makeWaiterID())
+                if let held = userNode.requires[target] {
+                    // Already a user: no new edge, so no new cycle.
+                    userNode.requires[target] = held + 1
+                    node.users[user.id, default: 0] += 1
+                } else if let cycle = state.cyclePath(requester: user.id, target: target) {
+                    throw ScopeError(.cycle(cycle))
+                } else {
+                    state.addUse(user: user.id, target: target)
+                }
+                ready = typed
+                return nil
             }
-            let waiterID: Int
-            switch fast {
-            case .value(let value): return value
-            case .slow(let id): waiterID = id
+            guard let waiterID = slowWaiter else {
+                guard let ready else { preconditionFailure("the fast path sets the value when it returns nil") }
+                return ready
             }
 
             let outcome = try await withTaskCancellationHandler {
@@ -75,10 +74,10 @@ extension ScopeRegistry {
     func runService<Value: Sendable>(
         _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
     ) async {
-        scope.logger.debug("starting")
+        logger.debug("starting", metadata: ["scope": .string(scope.name)])
         let context = ServiceContext<Value>(scope: scope)
         let result = await scope.runBody { try await factory(context) }
-        scope.logger.debug("ended")
+        logger.debug("ended", metadata: ["scope": .string(scope.name)])
         state.withLock { state in state.serviceEnded(scope.id, result: result, registry: self) }
     }
 }
@@ -114,7 +113,7 @@ extension RegistryState {
                 continuation.resume(returning: .value(value))
                 return
             }
-            user.logger.debug("waiting for service", metadata: ["service": "\(name)"])
+            registry.logger.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
             waiters[waiterID] = Waiter(
                 target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
             nodes[target]?.readyWaiters.insert(waiterID)
@@ -129,7 +128,7 @@ extension RegistryState {
         addUse(user: user.id, target: id)
         waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
         nodes[id]?.readyWaiters.insert(waiterID)
-        user.logger.debug("starting service", metadata: ["service": "\(name)"])
+        registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         // The launcher is open: this user is alive, so the root body or a service still runs.
         registry.launcher.post(.start(makeLaunch(id, mailbox)))
     }

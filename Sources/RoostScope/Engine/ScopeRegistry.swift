@@ -49,17 +49,17 @@ final class ScopeRegistry: Sendable {
         try state.withLock { state throws(ScopeError) in
             try state.register(scope.id, name: scope.name, value: value)
         }
-        scope.logger.debug("registered")
+        logger.debug("registered", metadata: ["scope": .string(scope.name)])
     }
 
     /// Drops one use (or all uses) of the named service by `user`.
     func release(_ name: String, by user: Scope, all: Bool) throws(ScopeError) {
         try state.withLock { state throws(ScopeError) in
-            guard state.nodes[user.id] != nil else { throw ScopeError(.scopeEnded(user.name)) }
-            guard let target = state.byName[name], state.nodes[user.id]?.requires[target] != nil else {
+            guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
+            guard let target = state.byName[name], let held = userNode.requires[target] else {
                 throw ScopeError(.notUsed(name))
             }
-            state.dropUse(user: user.id, target: target, all: all, registry: self)
+            state.dropUse(userNode: userNode, user: user.id, target: target, held: held, all: all, registry: self)
         }
     }
 
@@ -109,7 +109,7 @@ final class ScopeRegistry: Sendable {
             return node.phase == .stopping ? nil : state.makeWaiterID()
         }
         guard let waiterID else { return }
-        scope.logger.debug("waiting for no more dependents")
+        logger.debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)])
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 state.withLock { state in

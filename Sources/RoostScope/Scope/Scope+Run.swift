@@ -66,7 +66,7 @@ extension Scope {
                     errors.insert(error, at: 0)
                 }
                 for error in spawnErrors {
-                    logger.debug("spawned task failed", metadata: ["error": "\(error)"])
+                    registry.logger.debug("spawned task failed", metadata: ["scope": .string(name), "error": "\(error)"])
                 }
                 return .failure(errors.count == 1 ? errors[0] : ScopeFailures(errors: errors))
             }

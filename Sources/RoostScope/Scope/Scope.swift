@@ -21,7 +21,11 @@ public final class Scope: Sendable, CustomStringConvertible {
     /// The scope's name: the root name, the service name, or the usage block's name.
     public let name: String
     /// A logger whose metadata carries the scope's name under `scope`.
-    public let logger: Logger
+    public var logger: Logger {
+        var logger = registry.logger
+        logger[metadataKey: "scope"] = .string(name)
+        return logger
+    }
 
     let registry: ScopeRegistry
     let id: NodeID
@@ -34,9 +38,6 @@ public final class Scope: Sendable, CustomStringConvertible {
         self.name = name
         self.kind = kind
         self.mailbox = mailbox
-        var logger = registry.logger
-        logger[metadataKey: "scope"] = "\(name)"
-        self.logger = logger
     }
 
     /// `Scope(name)`.
