@@ -64,8 +64,6 @@ async def main():
         "tree_ms": round(total * 1e3, 3),
         "per_service_us": round(up / SERVICES * 1e6, 3),
         "reacquire_us": round(statistics.median(reacquires) * 1e6, 3),
-        "services": SERVICES,
-        "runs": RUNS,
     }
     print(json.dumps(result))
 

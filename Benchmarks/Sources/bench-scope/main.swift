@@ -89,9 +89,7 @@ enum BenchScope {
         let treeMs = rounded(median(totals) / 1000)
         let perService = rounded(median(ups) / Double(services))
         let perReacquire = rounded(median(reacquire))
-        print(
-            "{\"tree_ms\": \(treeMs), \"per_service_us\": \(perService), \"reacquire_us\": \(perReacquire), "
-                + "\"services\": \(services), \"runs\": \(runs)}")
+        print("{\"tree_ms\": \(treeMs), \"per_service_us\": \(perService), \"reacquire_us\": \(perReacquire)}")
     }
 }
 
