@@ -1,0 +1,129 @@
+/// Identifies one scope in a root scope's graph.
+struct NodeID: Hashable, Comparable, Sendable {
+    let raw: Int
+    static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.raw < rhs.raw }
+}
+
+/// What a scope is.
+enum NodeKind: Sendable {
+    /// The root body.
+    case main
+    /// A named, shared service run by a factory.
+    case service
+    /// An embedded usage block.
+    case usage
+}
+
+/// Where a service is in its life.
+enum ServicePhase: Sendable {
+    /// Started, value not registered yet.
+    case starting
+    /// Value registered, users may join.
+    case ready
+    /// Told that it has no users (or cancelled); new requests wait for it to end.
+    case stopping
+}
+
+/// Why the registry cancelled a scope.
+enum CancelReason: Sendable {
+    /// The last user left and the service was not waiting in `noMoreDependents()`.
+    case noUsers
+    /// A service it used (directly or indirectly) ended while in use.
+    case dependencyDied(service: String, error: (any Error)?)
+    /// A service failed after registering, which fails the root scope.
+    case rootFailure
+}
+
+/// What a caller waiting in `service(_:)` gets back.
+enum AcquireOutcome: Sendable {
+    /// The registered value.
+    case value(any Sendable)
+    /// The service was stopping and has ended: ask again.
+    case retry
+}
+
+/// One caller suspended on the registry.
+struct Waiter {
+    enum Continuation {
+        case acquire(UnsafeContinuation<AcquireOutcome, any Error>)
+        case noUsers(UnsafeContinuation<Void, any Error>)
+    }
+
+    /// The scope the caller waits on.
+    let target: NodeID
+    /// The scope the caller acts for (for acquires: the user whose edge it holds).
+    let user: NodeID
+    /// Whether the waiter holds a use of `target` that must be dropped if it gives up.
+    let holdsEdge: Bool
+    let continuation: Continuation
+
+    func fail(_ error: any Error) {
+        switch continuation {
+        case .acquire(let c): c.resume(throwing: error)
+        case .noUsers(let c): c.resume(throwing: error)
+        }
+    }
+}
+
+/// Everything the registry knows about one live scope.
+///
+/// A class so that the registry updates it in place; it is only ever touched while the
+/// registry's mutex is held.
+final class NodeState {
+    let name: String
+    let kind: NodeKind
+    let owner: NodeID?
+    let mailbox: ScopeMailbox
+    let keepAlive: Duration?
+    var phase: ServicePhase
+    /// Services this scope uses, with how many times it acquired each.
+    var requires: [NodeID: Int] = [:]
+    /// Scopes using this service, with how many times each acquired it.
+    var users: [NodeID: Int] = [:]
+    /// Usage blocks opened inside this scope that are still running.
+    var usageChildren: Set<NodeID> = []
+    var value: (any Sendable)?
+    /// Waiter ids for the registered value, for `noMoreDependents()` and for the end.
+    var readyWaiters: Set<Int> = []
+    var noUsersWaiters: Set<Int> = []
+    var endWaiters: Set<Int> = []
+    var graceDeadline: Duration?
+    var graceTimerRunning = false
+    var cancelReason: CancelReason?
+
+    init(name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox, keepAlive: Duration?) {
+        self.name = name
+        self.kind = kind
+        self.owner = owner
+        self.mailbox = mailbox
+        self.keepAlive = keepAlive
+        self.phase = kind == .service ? .starting : .ready
+    }
+
+    var useCount: Int { users.values.reduce(0, +) }
+}
+
+/// The whole graph of one root scope, guarded by the registry's mutex.
+struct RegistryState {
+    var nodes: [NodeID: NodeState] = [:]
+    var byName: [String: NodeID] = [:]
+    var waiters: [Int: Waiter] = [:]
+    /// Waiter ids whose task was cancelled before they got to wait.
+    var cancelledWaiters: Set<Int> = []
+    var nextNode = 0
+    var nextWaiter = 0
+    var liveServices = 0
+    var mainID: NodeID?
+    var mainEnded = false
+    var rootErrors: [any Error] = []
+
+    mutating func makeNodeID() -> NodeID {
+        nextNode += 1
+        return NodeID(raw: nextNode)
+    }
+
+    mutating func makeWaiterID() -> Int {
+        nextWaiter += 1
+        return nextWaiter
+    }
+}

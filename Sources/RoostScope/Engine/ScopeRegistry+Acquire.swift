@@ -1,0 +1,135 @@
+/// Starting and joining services.
+extension ScopeRegistry {
+    /// Uses the named service on behalf of `user`: joins it if it runs, otherwise starts it
+    /// with `factory`; then waits until it has registered its value.
+    func acquire<Value: Sendable>(
+        _ name: String, by user: Scope, keepAlive: Duration?,
+        factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
+    ) async throws -> Value {
+        while true {
+            // Fast path: the service is ready. Returns nil with `ready` set, or the id for
+            // a waiter on the slow path.
+            var ready: Value?
+            let slowWaiter = try state.withLock { state throws(ScopeError) -> Int? in
+                guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
+                guard let target = state.byName[name], let node = state.nodes[target], node.phase == .ready,
+                    let value = node.value
+                else { return state.makeWaiterID() }
+                guard let typed = value as? Value else {
+                    throw ScopeError(
+                        .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
+                }
+                if let held = userNode.requires[target] {
+                    // Already a user: no new edge, so no new cycle.
+                    userNode.requires[target] = held + 1
+                    node.users[user.id, default: 0] += 1
+                } else if let cycle = state.cyclePath(requester: user.id, target: target) {
+                    throw ScopeError(.cycle(cycle))
+                } else {
+                    state.addUse(user: user.id, target: target)
+                }
+                ready = typed
+                return nil
+            }
+            guard let waiterID = slowWaiter else {
+                guard let ready else { preconditionFailure("the fast path sets the value when it returns nil") }
+                return ready
+            }
+
+            let outcome = try await withTaskCancellationHandler {
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<AcquireOutcome, any Error>) in
+                    state.withLock { state in
+                        state.acquireSlow(
+                            waiterID: waiterID, user: user, name: name, keepAlive: keepAlive,
+                            continuation: continuation, registry: self
+                        ) { id, mailbox in
+                            let scope = Scope(registry: self, id: id, name: name, kind: .service, mailbox: mailbox)
+                            return { await self.runService(scope, factory: factory) }
+                        }
+                    }
+                }
+            } onCancel: {
+                state.withLock { state in state.cancelWaiter(waiterID, registry: self) }
+            }
+            forgetCancelledWaiter(waiterID)
+            switch outcome {
+            case .retry:
+                continue
+            case .value(let value):
+                guard let typed = value as? Value else {
+                    state.withLock { state in
+                        if let target = state.byName[name], state.nodes[user.id]?.requires[target] != nil {
+                            state.dropUse(user: user.id, target: target, all: false, registry: self)
+                        }
+                    }
+                    throw ScopeError(
+                        .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
+                }
+                return typed
+            }
+        }
+    }
+
+    /// Runs a service's factory in its own scope and reports how it ended.
+    func runService<Value: Sendable>(
+        _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
+    ) async {
+        logger.debug("starting", metadata: ["scope": .string(scope.name)])
+        let context = ServiceContext<Value>(scope: scope)
+        let result = await scope.runBody { try await factory(context) }
+        logger.debug("ended", metadata: ["scope": .string(scope.name)])
+        state.withLock { state in state.serviceEnded(scope.id, result: result, registry: self) }
+    }
+}
+
+extension RegistryState {
+    /// The part of an acquire that may have to wait, run with the caller's continuation.
+    mutating func acquireSlow(
+        waiterID: Int, user: Scope, name: String, keepAlive: Duration?,
+        continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry,
+        makeLaunch: (NodeID, ScopeMailbox) -> @Sendable () async -> Void
+    ) {
+        if cancelledWaiters.remove(waiterID) != nil {
+            continuation.resume(throwing: CancellationError())
+            return
+        }
+        guard nodes[user.id] != nil else {
+            continuation.resume(throwing: ScopeError(.scopeEnded(user.name)))
+            return
+        }
+        if let target = byName[name], let node = nodes[target] {
+            if node.phase == .stopping {
+                waiters[waiterID] = Waiter(
+                    target: target, user: user.id, holdsEdge: false, continuation: .acquire(continuation))
+                nodes[target]?.endWaiters.insert(waiterID)
+                return
+            }
+            if nodes[user.id]?.requires[target] == nil, let cycle = cyclePath(requester: user.id, target: target) {
+                continuation.resume(throwing: ScopeError(.cycle(cycle)))
+                return
+            }
+            addUse(user: user.id, target: target)
+            if node.phase == .ready, let value = node.value {
+                continuation.resume(returning: .value(value))
+                return
+            }
+            registry.logger.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
+            waiters[waiterID] = Waiter(
+                target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
+            nodes[target]?.readyWaiters.insert(waiterID)
+            return
+        }
+
+        let id = makeNodeID()
+        let mailbox = ScopeMailbox()
+        nodes[id] = NodeState(name: name, kind: .service, owner: nil, mailbox: mailbox, keepAlive: keepAlive)
+        byName[name] = id
+        liveServices += 1
+        addUse(user: user.id, target: id)
+        waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
+        nodes[id]?.readyWaiters.insert(waiterID)
+        registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
+        // The launcher is open: this user is alive, so the root body or a service still runs.
+        registry.launcher.post(.start(makeLaunch(id, mailbox)))
+    }
+}

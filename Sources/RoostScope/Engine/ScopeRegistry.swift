@@ -1,0 +1,140 @@
+import Logging
+import Synchronization
+
+/// The shared state of one root scope: every live scope, the use edges between them, and
+/// the tasks waiting on them. One mutex guards the whole graph, so acquiring, releasing and
+/// cycle checks see one consistent picture from any number of tasks.
+final class ScopeRegistry: Sendable {
+    let rootName: String
+    let logger: Logger
+    let clock: ScopeClock
+    /// Jobs for the root's task group: one per service to start.
+    let launcher = ScopeMailbox()
+    let state = Mutex(RegistryState())
+
+    init(rootName: String, logger: Logger, clock: ScopeClock) {
+        self.rootName = rootName
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Creates the scope for the root body.
+    func makeMain() -> Scope {
+        let mailbox = ScopeMailbox()
+        let id = state.withLock { state in
+            let id = state.makeNodeID()
+            state.nodes[id] = NodeState(name: rootName, kind: .main, owner: nil, mailbox: mailbox, keepAlive: nil)
+            state.mainID = id
+            return id
+        }
+        return Scope(registry: self, id: id, name: rootName, kind: .main, mailbox: mailbox)
+    }
+
+    /// Creates the scope for a usage block opened inside `owner`.
+    func makeUsage(owner: Scope, name: String?) throws(ScopeError) -> Scope {
+        let mailbox = ScopeMailbox()
+        let (id, scopeName) = try state.withLock { state throws(ScopeError) in
+            guard state.nodes[owner.id] != nil else { throw ScopeError(.scopeEnded(owner.name)) }
+            let id = state.makeNodeID()
+            let scopeName = name ?? "\(owner.name).use\(id.raw)"
+            state.nodes[id] = NodeState(name: scopeName, kind: .usage, owner: owner.id, mailbox: mailbox, keepAlive: nil)
+            state.nodes[owner.id]?.usageChildren.insert(id)
+            return (id, scopeName)
+        }
+        return Scope(registry: self, id: id, name: scopeName, kind: .usage, mailbox: mailbox)
+    }
+
+    /// Registers a service's value.
+    func register(_ scope: Scope, value: any Sendable) throws(ScopeError) {
+        try state.withLock { state throws(ScopeError) in
+            try state.register(scope.id, name: scope.name, value: value)
+        }
+        logger.debug("registered", metadata: ["scope": .string(scope.name)])
+    }
+
+    /// Drops one use (or all uses) of the named service by `user`.
+    func release(_ name: String, by user: Scope, all: Bool) throws(ScopeError) {
+        try state.withLock { state throws(ScopeError) in
+            guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
+            guard let target = state.byName[name], let held = userNode.requires[target] else {
+                throw ScopeError(.notUsed(name))
+            }
+            state.dropUse(userNode: userNode, user: user.id, target: target, held: held, all: all, registry: self)
+        }
+    }
+
+    /// The registered value of a running service, without using it.
+    func lookup<Value: Sendable>(_ name: String, by user: Scope, as _: Value.Type) throws(ScopeError) -> Value {
+        let value = try state.withLock { state throws(ScopeError) -> any Sendable in
+            guard state.nodes[user.id] != nil else { throw ScopeError(.scopeEnded(user.name)) }
+            guard let id = state.byName[name], let value = state.nodes[id]?.value else {
+                throw ScopeError(.notFound(name))
+            }
+            return value
+        }
+        guard let typed = value as? Value else {
+            throw ScopeError(.typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
+        }
+        return typed
+    }
+
+    /// Runs the grace period of an idle keep-alive service, then tells it that its users
+    /// are gone unless someone acquired it meanwhile.
+    func runGraceTimer(_ id: NodeID) async throws {
+        while true {
+            let deadline: Duration? = state.withLock { state in
+                guard let node = state.nodes[id], node.phase == .ready, node.users.isEmpty,
+                    let deadline = node.graceDeadline
+                else {
+                    state.nodes[id]?.graceTimerRunning = false
+                    return nil
+                }
+                if clock.now() >= deadline {
+                    state.nodes[id]?.graceTimerRunning = false
+                    state.signalNoUsers(id, registry: self)
+                    return nil
+                }
+                return deadline
+            }
+            guard let deadline else { return }
+            try await clock.sleepUntil(deadline)
+        }
+    }
+
+    /// Waits until the service has no users left.
+    func waitNoUsers(_ scope: Scope) async throws {
+        let waiterID: Int? = try state.withLock { state throws(ScopeError) in
+            guard let node = state.nodes[scope.id] else { throw ScopeError(.scopeEnded(scope.name)) }
+            guard node.value != nil else { throw ScopeError(.waitBeforeRegister(scope.name)) }
+            return node.phase == .stopping ? nil : state.makeWaiterID()
+        }
+        guard let waiterID else { return }
+        logger.debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)])
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                state.withLock { state in
+                    if state.cancelledWaiters.remove(waiterID) != nil {
+                        continuation.resume(throwing: CancellationError())
+                    } else if state.nodes[scope.id]?.phase != .stopping {
+                        state.waiters[waiterID] = Waiter(
+                            target: scope.id, user: scope.id, holdsEdge: false, continuation: .noUsers(continuation))
+                        state.nodes[scope.id]?.noUsersWaiters.insert(waiterID)
+                    } else {
+                        continuation.resume()
+                    }
+                }
+            }
+        } onCancel: {
+            state.withLock { state in state.cancelWaiter(waiterID, registry: self) }
+        }
+        forgetCancelledWaiter(waiterID)
+    }
+
+    /// Drops the marker a late cancellation may have left for a waiter that already got
+    /// its answer. Only a cancelled task can have left one.
+    func forgetCancelledWaiter(_ waiterID: Int) {
+        if Task.isCancelled {
+            state.withLock { state in _ = state.cancelledWaiters.remove(waiterID) }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// RoostScope: in progress.

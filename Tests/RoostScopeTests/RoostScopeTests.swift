@@ -1,1 +1,0 @@
-// RoostScopeTests: in progress.
