@@ -71,7 +71,7 @@ let package = Package(
             name: "RoostHTTP",
             dependencies: [
                 "RoostCore", "RoostCoordination", log,
-                .product(name: "Hummingbird", package: "hummingbird"), httpTypes,
+                .product(name: "Hummingbird", package: "hummingbird"), httpTypes, nioCore,
             ],
             swiftSettings: roostSettings),
         .target(

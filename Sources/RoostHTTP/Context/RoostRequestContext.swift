@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// A Hummingbird request context that carries the request id.
 ///
@@ -19,16 +20,19 @@ public protocol RoostRequestContext: RequestContext {
 }
 
 /// The ready-made ``RoostRequestContext`` for applications that need nothing more.
-public struct BasicRoostRequestContext: RoostRequestContext {
+public struct BasicRoostRequestContext: RoostRequestContext, RemoteAddressRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The id of the request being handled.
     public var requestID: String
+    /// The address of the peer that sent the request (a proxy, when there is one).
+    public let remoteAddress: SocketAddress?
 
     /// Creates the context for a new request.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// JSON with sorted keys and ISO 8601 dates, so envelopes read the same every time.
