@@ -1,0 +1,110 @@
+import Foundation
+import NIOCore
+
+/// A Swift type that can be decoded from a column value.
+///
+/// ```swift
+/// extension UserID: MySQLDecodable {
+///     init(mysqlValue: MySQLValue) throws { self.init(try UInt64(mysqlValue: mysqlValue)) }
+/// }
+/// ```
+public protocol MySQLDecodable: Sendable {
+    /// Decodes `mysqlValue`; throws ``MySQLDecodingError`` when it does not fit.
+    init(mysqlValue: MySQLValue) throws
+}
+
+extension Optional: MySQLDecodable where Wrapped: MySQLDecodable {
+    /// `nil` for SQL NULL, otherwise the decoded wrapped value.
+    public init(mysqlValue: MySQLValue) throws {
+        self = mysqlValue.isNull ? nil : try Wrapped(mysqlValue: mysqlValue)
+    }
+}
+
+extension String: MySQLDecodable {
+    /// The text form of any non-NULL value (DECIMAL keeps every digit).
+    public init(mysqlValue: MySQLValue) throws {
+        self = String(buffer: try mysqlValue.requireBytes(for: String.self))
+    }
+}
+
+extension ByteBuffer: MySQLDecodable {
+    /// The raw bytes of any non-NULL value.
+    public init(mysqlValue: MySQLValue) throws {
+        self = try mysqlValue.requireBytes(for: ByteBuffer.self)
+    }
+}
+
+extension Array: MySQLDecodable where Element == UInt8 {
+    /// The raw bytes of any non-NULL value.
+    public init(mysqlValue: MySQLValue) throws {
+        self = Array(try mysqlValue.requireBytes(for: [UInt8].self).readableBytesView)
+    }
+}
+
+extension Bool: MySQLDecodable {
+    /// `false` for 0, `true` for any other integer (`TINYINT(1)`, `BOOLEAN`).
+    public init(mysqlValue: MySQLValue) throws {
+        self = try mysqlValue.parseInteger(as: Int64.self) != 0
+    }
+}
+
+extension Int: MySQLDecodable {
+    /// A signed integer column value; throws when it is out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: Int.self) }
+}
+extension Int8: MySQLDecodable {
+    /// A signed integer column value; throws when it is out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: Int8.self) }
+}
+extension Int16: MySQLDecodable {
+    /// A signed integer column value; throws when it is out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: Int16.self) }
+}
+extension Int32: MySQLDecodable {
+    /// A signed integer column value; throws when it is out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: Int32.self) }
+}
+extension Int64: MySQLDecodable {
+    /// A signed integer column value; throws when it is out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: Int64.self) }
+}
+extension UInt: MySQLDecodable {
+    /// An unsigned integer column value; throws when it is negative or out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: UInt.self) }
+}
+extension UInt8: MySQLDecodable {
+    /// An unsigned integer column value; throws when it is negative or out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: UInt8.self) }
+}
+extension UInt16: MySQLDecodable {
+    /// An unsigned integer column value; throws when it is negative or out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: UInt16.self) }
+}
+extension UInt32: MySQLDecodable {
+    /// An unsigned integer column value; throws when it is negative or out of range.
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: UInt32.self) }
+}
+extension UInt64: MySQLDecodable {
+    /// An unsigned integer column value (the full `BIGINT UNSIGNED` range).
+    public init(mysqlValue: MySQLValue) throws { self = try mysqlValue.parseInteger(as: UInt64.self) }
+}
+
+extension Double: MySQLDecodable {
+    /// A DOUBLE, FLOAT, DECIMAL or integer value as a binary floating-point number.
+    public init(mysqlValue: MySQLValue) throws {
+        guard let value = Double(String(buffer: try mysqlValue.requireBytes(for: Double.self))) else {
+            throw MySQLDecodingError(value: mysqlValue, type: Double.self, reason: "not a number")
+        }
+        self = value
+    }
+}
+
+extension Float: MySQLDecodable {
+    /// A FLOAT, DOUBLE, DECIMAL or integer value as a single-precision number.
+    public init(mysqlValue: MySQLValue) throws {
+        guard let value = Float(String(buffer: try mysqlValue.requireBytes(for: Float.self))) else {
+            throw MySQLDecodingError(value: mysqlValue, type: Float.self, reason: "not a number")
+        }
+        self = value
+    }
+}
