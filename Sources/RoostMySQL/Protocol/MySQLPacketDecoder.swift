@@ -5,16 +5,23 @@ import NIOCore
 ///
 /// Hostile lengths are bounded: a frame header whose length would push the joined
 /// payload past ``maximumPacketSize`` fails at once with `mysql.protocol.tooLarge`, before
-/// any of its bytes are buffered. Frames of a split packet must carry consecutive
-/// sequence ids.
+/// any of its bytes are buffered. The first packet of a connection (the server greeting,
+/// a few hundred bytes) is held to ``maximumGreetingSize``, so a peer that is not a
+/// MySQL server fails fast instead of being read as the header of a huge packet. Frames
+/// of a split packet must carry consecutive sequence ids.
 struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
     typealias InboundOut = MySQLPacket
 
     /// The largest joined payload accepted.
     let maximumPacketSize: Int
 
+    /// The largest first packet accepted.
+    static let maximumGreetingSize = 16 * 1024
+
     /// The frames of a split packet read so far.
     private var partial: MySQLPacket?
+    /// Whether a whole packet has been decoded yet.
+    private var decodedFirstPacket = false
 
     init(maximumPacketSize: Int = 64 * 1024 * 1024) {
         precondition(maximumPacketSize > 0)
@@ -31,9 +38,11 @@ struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
             else { return nil }
             let length = Int(b0) | Int(b1) << 8 | Int(b2) << 16
             let joinedLength = (partial?.payload.readableBytes ?? 0) + length
-            guard joinedLength <= maximumPacketSize else {
+            let limit = decodedFirstPacket ? maximumPacketSize : min(maximumPacketSize, Self.maximumGreetingSize)
+            guard joinedLength <= limit else {
                 throw MySQLProtocolError(
-                    .tooLarge, "packet of at least \(joinedLength) bytes exceeds the limit of \(maximumPacketSize)")
+                    .tooLarge,
+                    "\(decodedFirstPacket ? "packet" : "first packet") of at least \(joinedLength) bytes exceeds the limit of \(limit)")
             }
             if let partial, sequenceID != partial.lastSequenceID &+ 1 {
                 throw MySQLProtocolError(
@@ -62,6 +71,7 @@ struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
                 continue
             }
             partial = nil
+            decodedFirstPacket = true
             return packet
         }
     }

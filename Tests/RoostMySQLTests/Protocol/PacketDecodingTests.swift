@@ -126,7 +126,7 @@ struct PacketDecodingTests {
 
     @Test func decodesAuthSwitchRequest() throws {
         var payload = hex("fe")
-        payload.writeString("mysql_native_password")
+        payload.writeNullTerminatedString("mysql_native_password")
         payload.writeBytes(Array(repeating: 0x30, count: 20) + [0])
         let request = try MySQLAuthSwitchRequest(payload: payload)
         #expect(request == MySQLAuthSwitchRequest(pluginName: "mysql_native_password", pluginData: Array(repeating: 0x30, count: 20)))
@@ -142,11 +142,4 @@ struct PacketDecodingTests {
         #expect(protocolErrorKind { _ = try MySQLAuthMoreData(payload: hex("02 03")) } == .malformed)
         #expect(protocolErrorKind { _ = try MySQLAuthMoreData(payload: ByteBuffer()) } == .malformed)
     }
-}
-
-private func + (lhs: ByteBuffer, rhs: ByteBuffer) -> ByteBuffer {
-    var result = lhs
-    var rhs = rhs
-    result.writeBuffer(&rhs)
-    return result
 }

@@ -5,6 +5,14 @@ import Testing
 
 @Suite("Packet framing")
 struct PacketFramingTests {
+    /// A decoder past the first packet, to which the greeting bound applies.
+    static func primedDecoder(maximumPacketSize: Int = 64 * 1024 * 1024) throws -> MySQLPacketDecoder {
+        var decoder = MySQLPacketDecoder(maximumPacketSize: maximumPacketSize)
+        var greeting = hex("00 00 00 00")
+        _ = try decoder.decode(buffer: &greeting)
+        return decoder
+    }
+
     @Test func decodesOnePacket() throws {
         var decoder = MySQLPacketDecoder()
         var input = hex("03 00 00 07 01 02 03")
@@ -38,7 +46,9 @@ struct PacketFramingTests {
     @Test func joinsSplitPacket() throws {
         let size = MySQLPacket.maximumFramePayload + 10
         var payload = ByteBuffer()
-        for index in 0..<size { payload.writeInteger(UInt8(truncatingIfNeeded: index)) }
+        let pattern = (0..<251).map { UInt8($0) }
+        while payload.readableBytes + pattern.count <= size { payload.writeBytes(pattern) }
+        payload.writeBytes(pattern.prefix(size - payload.readableBytes))
         var wire = ByteBuffer()
         let next = MySQLPacket.write(payload: payload, sequenceID: 3, into: &wire)
         #expect(next == 5)
@@ -47,7 +57,7 @@ struct PacketFramingTests {
         #expect(bytes(wire.getSlice(at: 0, length: 4)!) == [0xFF, 0xFF, 0xFF, 3])
         #expect(bytes(wire.getSlice(at: 4 + 0xFF_FFFF, length: 4)!) == [10, 0, 0, 4])
 
-        var decoder = MySQLPacketDecoder()
+        var decoder = try Self.primedDecoder()
         // Feed in uneven pieces to exercise partial frames of the split packet.
         var packets: [MySQLPacket] = []
         var input = ByteBuffer()
@@ -71,7 +81,7 @@ struct PacketFramingTests {
         #expect(wire.readableBytes == MySQLPacket.maximumFramePayload + 8)
         #expect(bytes(wire.getSlice(at: wire.writerIndex - 4, length: 4)!) == [0, 0, 0, 0])
 
-        var decoder = MySQLPacketDecoder()
+        var decoder = try Self.primedDecoder()
         let packet = try #require(try decoder.decode(buffer: &wire))
         #expect(packet.payload.readableBytes == MySQLPacket.maximumFramePayload)
         #expect(packet.lastSequenceID == 0)
@@ -83,7 +93,7 @@ struct PacketFramingTests {
     }
 
     @Test func rejectsWrongSequenceInSplitPacket() throws {
-        var decoder = MySQLPacketDecoder()
+        var decoder = try Self.primedDecoder()
         var input = ByteBuffer()
         input.writeBytes([0xFF, 0xFF, 0xFF, 0])
         input.writeRepeatingByte(1, count: MySQLPacket.maximumFramePayload)
@@ -92,14 +102,27 @@ struct PacketFramingTests {
     }
 
     @Test func boundsHostileLengthBeforeBuffering() throws {
-        var decoder = MySQLPacketDecoder(maximumPacketSize: 1024)
+        var decoder = try Self.primedDecoder(maximumPacketSize: 1024)
         // Header claims 16 MiB - 1; only the header has arrived.
-        var input = hex("ff ff ff 00")
+        var input = hex("ff ff ff 01")
         #expect(protocolErrorKind { _ = try decoder.decode(buffer: &input) } == .tooLarge)
 
-        var small = MySQLPacketDecoder(maximumPacketSize: 4)
-        var five = hex("05 00 00 00")
+        var small = try Self.primedDecoder(maximumPacketSize: 4)
+        var five = hex("05 00 00 01")
         #expect(protocolErrorKind { _ = try small.decode(buffer: &five) } == .tooLarge)
+        var four = hex("04 00 00 01 01 02 03 04")
+        #expect(try small.decode(buffer: &four)?.payload.readableBytes == 4)
+    }
+
+    @Test func firstPacketIsHeldToTheGreetingBound() throws {
+        // "HTTP/1.1 …" read as a MySQL header claims a 5.5 MB packet.
+        var decoder = MySQLPacketDecoder()
+        var http = ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\n")
+        #expect(protocolErrorKind { _ = try decoder.decode(buffer: &http) } == .tooLarge)
+        var fresh = MySQLPacketDecoder()
+        var greeting = ByteBuffer(bytes: [0x00, 0x40, 0x00, 0x00])  // exactly 16 KiB is fine
+        greeting.writeRepeatingByte(0x0A, count: MySQLPacketDecoder.maximumGreetingSize)
+        #expect(try fresh.decode(buffer: &greeting)?.payload.readableBytes == MySQLPacketDecoder.maximumGreetingSize)
     }
 
     @Test func truncatedPacketAtEndOfStreamIsMalformed() throws {
