@@ -23,11 +23,25 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     /// Why the connection closed, once it has; later commands fail with it.
     private var closeReason: (any Error)?
     private var logger: Logger
+    private let loginTimeout: TimeAmount
+    private var loginTimer: Scheduled<Void>?
 
-    init(credentials: MySQLConnectionStateMachine.Credentials, loginPromise: EventLoopPromise<MySQLSessionInfo>, logger: Logger) {
+    init(
+        credentials: MySQLConnectionStateMachine.Credentials, loginPromise: EventLoopPromise<MySQLSessionInfo>,
+        loginTimeout: TimeAmount, logger: Logger
+    ) {
         self.stateMachine = MySQLConnectionStateMachine(credentials: credentials)
         self.loginPromise = loginPromise
+        self.loginTimeout = loginTimeout
         self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let timeout = loginTimeout
+        loginTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            shutDown(MySQLConnectionError(.timeout, "no completed login within \(timeout)"), context: context)
+        }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -64,6 +78,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         case .authenticated(let session):
             loginCompleted = true
+            loginTimer?.cancel()
             logger[metadataKey: "mysql.connection_id"] = "\(session.connectionID)"
             logger.debug("MySQL login succeeded", metadata: ["mysql.server_version": "\(session.serverVersion)"])
             loginPromise.succeed(session)
@@ -117,6 +132,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         let reason = closeReason!
         if !loginCompleted {
             loginCompleted = true
+            loginTimer?.cancel()
             loginPromise.fail(reason)
         }
         if let request = current {

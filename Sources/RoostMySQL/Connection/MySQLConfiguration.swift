@@ -24,6 +24,8 @@ public struct MySQLConfiguration: Sendable {
     public var connectionAttributes: [String: String] = [:]
     /// How long to wait for the TCP connection.
     public var connectTimeout: TimeAmount = .seconds(10)
+    /// How long the server may take, once connected, to greet and accept the login.
+    public var loginTimeout: TimeAmount = .seconds(10)
     /// The largest packet accepted from the server; larger ones close the connection with
     /// `mysql.protocol.tooLarge`. 64 MiB by default, MySQL's default `max_allowed_packet`.
     public var maximumPacketSize: Int = 64 * 1024 * 1024

@@ -53,6 +53,7 @@ public final class MySQLConnection: Sendable {
             maximumPacketSize: configuration.maximumPacketSize, serverPublicKey: configuration.serverPublicKey,
             allowPublicKeyRetrieval: configuration.allowPublicKeyRetrieval)
         let maximumPacketSize = configuration.maximumPacketSize
+        let loginTimeout = configuration.loginTimeout
         let handlerLogger = logger
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.connectTimeout)
@@ -61,7 +62,9 @@ public final class MySQLConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(MySQLPacketDecoder(maximumPacketSize: maximumPacketSize)),
-                        MySQLChannelHandler(credentials: credentials, loginPromise: loginPromise, logger: handlerLogger))
+                        MySQLChannelHandler(
+                            credentials: credentials, loginPromise: loginPromise, loginTimeout: loginTimeout,
+                            logger: handlerLogger))
                 }
             }
         let channel: any Channel
@@ -77,6 +80,8 @@ public final class MySQLConnection: Sendable {
             let session = try await loginPromise.futureResult.get()
             return MySQLConnection(channel: channel, session: session)
         } catch {
+            // The handler closes the channel on every login failure; this only makes sure,
+            // and a failure to close an already closed channel adds nothing to `error`.
             try? await channel.close()
             throw error
         }
@@ -128,6 +133,7 @@ public final class MySQLConnection: Sendable {
         } catch let error as MySQLConnectionError where error.kind == .closed {
             // Already closed by the server or the network: nothing left to say goodbye to.
         }
+        // The close future never fails; awaiting it only waits for the socket to close.
         try? await channel.closeFuture.get()
     }
 

@@ -16,6 +16,8 @@ public struct MySQLConnectionError: RoostError {
         case connectFailed
         /// The authentication exchange could not be completed by this client.
         case authentication
+        /// The server did not answer in time.
+        case timeout
         /// The connection was closed (by the server, the network or ``MySQLConnection/close()``)
         /// before the command finished, or a command was sent on a closed connection.
         case closed
@@ -35,12 +37,14 @@ public struct MySQLConnectionError: RoostError {
         self.underlying = underlying
     }
 
-    /// `mysql.connection.<kind>`, or `mysql.configuration.invalid` and `mysql.auth.failed`.
+    /// `mysql.connection.failed`, `.timeout` or `.closed`, `mysql.configuration.invalid` or
+    /// `mysql.auth.failed`.
     public var code: ErrorCode {
         switch kind {
         case .invalidConfiguration: return "mysql.configuration.invalid"
         case .connectFailed: return "mysql.connection.failed"
         case .authentication: return "mysql.auth.failed"
+        case .timeout: return "mysql.connection.timeout"
         case .closed: return "mysql.connection.closed"
         }
     }
@@ -54,6 +58,8 @@ public struct MySQLConnectionError: RoostError {
             return "Could not connect to the MySQL server: \(detail). Check host, port and that the server is running."
         case .authentication:
             return "MySQL authentication could not be completed: \(detail)."
+        case .timeout:
+            return "The MySQL server did not answer in time: \(detail). Check that the address points at a healthy MySQL or MariaDB server."
         case .closed:
             return "The MySQL connection is closed: \(detail). Open a new connection; the statement may or may not have run."
         }

@@ -85,6 +85,21 @@ struct HostileServerTests {
         }
     }
 
+    @Test func silentServerTimesOut() async throws {
+        // Accepts the connection and never greets; another that greets and never answers.
+        for script in [ScriptedServer(greeting: ByteBuffer()), ScriptedServer(greeting: ScriptedServer.greeting)] {
+            try await script.run { port in
+                var configuration = Self.configuration(port: port)
+                configuration.loginTimeout = .milliseconds(100)
+                await #expect {
+                    _ = try await MySQLConnection.connect(configuration: configuration)
+                } throws: { error in
+                    (error as? MySQLConnectionError)?.code == "mysql.connection.timeout"
+                }
+            }
+        }
+    }
+
     @Test func refusedPort() async throws {
         let port = try await ScriptedServer(greeting: ScriptedServer.greeting).run { $0 }
         await #expect {

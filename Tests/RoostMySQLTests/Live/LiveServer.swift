@@ -16,6 +16,7 @@ enum LiveServer {
     }
 
     /// Runs `body` with a fresh connection and closes it afterwards.
+    @discardableResult
     static func withConnection<Result>(_ body: (MySQLConnection) async throws -> Result) async throws -> Result {
         let connection = try await connect()
         do {
