@@ -139,6 +139,9 @@ public final class MySQLConnection: Sendable {
 
     @discardableResult
     private func send(_ command: MySQLCommand) async throws -> MySQLQueryResult {
+        // A command is not interrupted once sent (that needs KILL QUERY from another
+        // connection), but a task cancelled beforehand does not send it.
+        if command != .quit { try Task.checkCancellation() }
         let promise = channel.eventLoop.makePromise(of: MySQLQueryResult.self)
         channel.writeAndFlush(MySQLRequest(command: command, promise: promise)).whenFailure { error in
             promise.fail(MySQLConnectionError(.closed, "the command could not be sent", underlying: error))

@@ -114,7 +114,7 @@ public struct MySQLColumn: Sendable, Hashable {
     public var table: String
     /// The table's real name.
     public var originalTable: String
-    /// The column name or alias, as used by ``MySQLRow/subscript(_:)-(String)``.
+    /// The column name or alias, as used to look values up by name in a ``MySQLRow``.
     public var name: String
     /// The column's real name.
     public var originalName: String

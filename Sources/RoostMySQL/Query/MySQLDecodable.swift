@@ -108,3 +108,27 @@ extension Float: MySQLDecodable {
         self = value
     }
 }
+
+extension Decimal: MySQLDecodable {
+    /// A DECIMAL (or integer) value, exactly. `Decimal` holds 38 significant digits;
+    /// wider values throw rather than round: decode them as `String`.
+    public init(mysqlValue: MySQLValue) throws {
+        let text = String(buffer: try mysqlValue.requireBytes(for: Decimal.self))
+        guard text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }),
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        else {
+            throw MySQLDecodingError(value: mysqlValue, type: Decimal.self, reason: "not a decimal number")
+        }
+        // Digits that must survive: from the first non-zero digit to the last digit,
+        // ignoring trailing zeros after the decimal point.
+        var digits = Substring(text.filter(\.isNumber)).drop { $0 == "0" }
+        if text.contains(".") {
+            while digits.last == "0" { digits.removeLast() }
+        }
+        guard digits.count <= 38 else {
+            throw MySQLDecodingError(
+                value: mysqlValue, type: Decimal.self, reason: "more than 38 significant digits; decode as String to keep them")
+        }
+        self = value
+    }
+}

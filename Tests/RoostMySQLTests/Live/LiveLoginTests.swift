@@ -73,3 +73,20 @@ struct LiveLoginTests {
         }
     }
 }
+
+@Suite("Cancellation against the real server", .requires(.mysql))
+struct LiveCancellationTests {
+    @Test func cancelledTaskDoesNotSend() async throws {
+        try await LiveServer.withConnection { connection in
+            let table = "roost_cancel_\(connection.connectionID)"
+            try await connection.query("CREATE TEMPORARY TABLE \(table) (n INT)")
+            let task = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await connection.query("INSERT INTO \(table) VALUES (1)")
+            }
+            await #expect(throws: CancellationError.self) { try await task.value }
+            let count = try await connection.query("SELECT COUNT(*) FROM \(table)").rows[0][0].decode(Int.self)
+            #expect(count == 0)
+        }
+    }
+}

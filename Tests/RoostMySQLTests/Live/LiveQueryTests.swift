@@ -57,6 +57,28 @@ struct LiveQueryTests {
         }
     }
 
+    @Test func timeDecimalAndZeroDates() async throws {
+        try await LiveServer.withConnection { connection in
+            let result = try await connection.query(
+                """
+                SELECT CAST('-838:59:59.5' AS TIME(1)) AS t, CAST('123.45' AS DECIMAL(10,2)) AS d,
+                       CAST(NULL AS DECIMAL) AS n, CAST('0000-00-00' AS DATE) AS z, CAST(18446744073709551615 AS UNSIGNED) AS u
+                """)
+            let row = try #require(result.rows.first)
+            #expect(result.columns[0].type == .time)
+            #expect(try row["t"].decode(MySQLTime.self) == MySQLTime(isNegative: true, hours: 838, minutes: 59, seconds: 59, microseconds: 500_000))
+            #expect(try row["d"].decode(Decimal.self) == Decimal(string: "123.45"))
+            #expect(try row["n"].decode(Decimal?.self) == nil)
+            #expect(try row["u"].decode(UInt64.self) == .max)
+            // The server may turn the zero date into NULL (strict modes) or send it; either
+            // way it never becomes an instant.
+            if !row[3].isNull {
+                #expect(try row["z"].decode(MySQLDateTime.self).isZero)
+                #expect(throws: MySQLDecodingError.self) { _ = try row["z"].decode(Date.self) }
+            }
+        }
+    }
+
     @Test func warningsAndStatus() async throws {
         try await LiveServer.withConnection { connection in
             let warned = try await connection.query("SELECT CAST('12abc' AS SIGNED) AS n")

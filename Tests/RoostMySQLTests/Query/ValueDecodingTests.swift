@@ -94,3 +94,31 @@ struct ValueDecodingTests {
         #expect(throws: MySQLDecodingError.self) { _ = try row["missing"] }
     }
 }
+
+@Suite("TIME and DECIMAL decoding")
+struct TimeAndDecimalDecodingTests {
+    typealias V = ValueDecodingTests
+
+    @Test func times() throws {
+        let negative = try V.value("-838:59:59.000001", type: .time).decode(MySQLTime.self)
+        #expect(negative == MySQLTime(isNegative: true, hours: 838, minutes: 59, seconds: 59, microseconds: 1))
+        #expect(negative.duration == .zero - (.seconds(838 * 3600 + 59 * 60 + 59) + .microseconds(1)))
+        #expect(negative.description == "-838:59:59.000001")
+        let short = try V.value("25:00:01.5", type: .time).decode(MySQLTime.self)
+        #expect(short.duration == .seconds(90_001) + .milliseconds(500))
+        #expect(try V.value("00:00:00", type: .time).decode(MySQLTime.self).duration == .zero)
+        for text in ["1:2:3", "10:60:00", "10:00", "aa:bb:cc", "10:00:00.1234567", "1000:00:00"] {
+            #expect(V.decodingFails(text, as: MySQLTime.self), "\(text)")
+        }
+    }
+
+    @Test func decimals() throws {
+        #expect(try V.value("-12345.6700", type: .newDecimal).decode(Decimal.self) == Decimal(string: "-12345.67"))
+        #expect(try V.value("0.000123", type: .newDecimal).decode(Decimal.self) == Decimal(string: "0.000123"))
+        let wide38 = "12345678901234567890.123456789012345678"
+        #expect(try V.value(wide38, type: .newDecimal).decode(Decimal.self).description == wide38)
+        #expect(V.decodingFails("123456789012345678901234567890.123456789", as: Decimal.self))
+        #expect(V.decodingFails("1e5", as: Decimal.self))
+        #expect(V.decodingFails("abc", as: Decimal.self))
+    }
+}
