@@ -62,7 +62,13 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("MySQL channel error", metadata: ["error": "\(error)"])
-        shutDown(error, context: context)
+        switch error {
+        case is MySQLProtocolError, is MySQLConnectionError, is MySQLServerError:
+            shutDown(error, context: context)
+        default:
+            // Socket errors (connection reset, …) reach callers as a typed connection error.
+            shutDown(MySQLConnectionError(.closed, "the network connection failed", underlying: error), context: context)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
