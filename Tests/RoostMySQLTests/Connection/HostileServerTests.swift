@@ -85,6 +85,29 @@ struct HostileServerTests {
         }
     }
 
+    @Test func loginSendsCredentialsAndAttributes() async throws {
+        let script = ScriptedServer(greeting: ScriptedServer.greeting, replies: [ScriptedServer.ok(2), ScriptedServer.ok(1)])
+        try await script.run { port in
+            var configuration = MySQLConfiguration(host: "127.0.0.1", port: port, username: "app", password: "pw", database: "shop")
+            configuration.connectionAttributes["program_name"] = "billing"
+            let connection = try await MySQLConnection.connect(configuration: configuration)
+            #expect(connection.serverVersion == "10.11.0-Scripted")
+            try await connection.ping()  // answered, so the server has read everything before it
+            try await connection.close()
+        }
+        let packets = script.received.packets
+        #expect(packets.count >= 2)
+        let login = try MySQLHandshakeResponse(payload: try #require(packets.first).payload)
+        #expect(login.username == "app")
+        #expect(login.database == "shop")
+        #expect(login.authPluginName == "mysql_native_password")
+        #expect(login.authResponse == MySQLAuthPlugin.nativePasswordScramble(password: "pw", nonce: Array(repeating: 0x61, count: 20)))
+        #expect(login.attributes.first { $0.key == "program_name" }?.value == "billing")
+        #expect(login.attributes.first { $0.key == "_client_name" }?.value == "roost-mysql")
+        #expect(bytes(packets[1].payload) == [0x0E])  // COM_PING
+        #expect(packets[1].sequenceID == 0)
+    }
+
     @Test func silentServerTimesOut() async throws {
         // Accepts the connection and never greets; another that greets and never answers.
         for script in [ScriptedServer(greeting: ByteBuffer()), ScriptedServer(greeting: ScriptedServer.greeting)] {

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 @testable import RoostMySQL
 
@@ -12,6 +13,8 @@ struct ScriptedServer: Sendable {
     var replies: [ByteBuffer?] = []
     /// Whether to hang up right after sending the greeting.
     var closeAfterGreeting = false
+    /// Collects every packet the client sent.
+    var received = PacketLog()
 
     /// Runs `body` with the port of a running server, then stops it.
     func run<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
@@ -57,6 +60,15 @@ struct ScriptedServer: Sendable {
     static func ok(_ sequenceID: UInt8) -> ByteBuffer { frame(sequenceID) { MySQLOKPacket().encode(into: &$0) } }
 }
 
+/// The packets a client sent to a ``ScriptedServer``, readable from the test.
+final class PacketLog: Sendable {
+    private let storage = Mutex<[MySQLPacket]>([])
+
+    func append(_ packet: MySQLPacket) { storage.withLock { $0.append(packet) } }
+
+    var packets: [MySQLPacket] { storage.withLock { $0 } }
+}
+
 private final class ScriptedServerHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -76,7 +88,8 @@ private final class ScriptedServerHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         received.writeBuffer(&bytes)
-        while let _ = try? decoder.decode(buffer: &received) {
+        while let packet = try? decoder.decode(buffer: &received) {
+            script.received.append(packet)
             guard index < script.replies.count else { return }
             let reply = script.replies[index]
             index += 1
