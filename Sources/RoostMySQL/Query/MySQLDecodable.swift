@@ -132,3 +132,27 @@ extension Decimal: MySQLDecodable {
         self = value
     }
 }
+
+extension Data: MySQLDecodable {
+    /// The raw bytes of any non-NULL value (BLOB, BINARY, GEOMETRY, …).
+    public init(mysqlValue: MySQLValue) throws {
+        self = Data(try mysqlValue.requireBytes(for: Data.self).readableBytesView)
+    }
+}
+
+extension UUID: MySQLDecodable {
+    /// A UUID stored as 16 raw bytes (`BINARY(16)`) or as 36-character text
+    /// (`CHAR(36)`, MariaDB's `UUID` type).
+    public init(mysqlValue: MySQLValue) throws {
+        let bytes = try mysqlValue.requireBytes(for: UUID.self)
+        if bytes.readableBytes == 16 {
+            let b = Array(bytes.readableBytesView)
+            self = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+            return
+        }
+        guard let uuid = UUID(uuidString: String(buffer: bytes)) else {
+            throw MySQLDecodingError(value: mysqlValue, type: UUID.self, reason: "neither 16 bytes nor a UUID string")
+        }
+        self = uuid
+    }
+}

@@ -38,9 +38,11 @@ public struct MySQLValue: Sendable {
         return bytes
     }
 
-    /// Parses a decimal integer from the text form, with overflow checks.
+    /// Parses a decimal integer from the text form, with overflow checks. BIT columns
+    /// carry big-endian bytes instead of digits.
     func parseInteger<T: FixedWidthInteger>(as type: T.Type) throws -> T {
         let bytes = try requireBytes(for: type)
+        if column.type == .bit { return try bitValue(bytes, as: type) }
         let view = bytes.readableBytesView
         var index = view.startIndex
         var negative = false
@@ -64,6 +66,20 @@ public struct MySQLValue: Sendable {
             }
             result = next
             index += 1
+        }
+        return result
+    }
+}
+
+extension MySQLValue {
+    fileprivate func bitValue<T: FixedWidthInteger>(_ bytes: ByteBuffer, as type: T.Type) throws -> T {
+        var value: UInt64 = 0
+        for byte in bytes.readableBytesView {
+            guard value >> 56 == 0 else { throw MySQLDecodingError(value: self, type: type, reason: "more than 64 bits") }
+            value = value << 8 | UInt64(byte)
+        }
+        guard let result = T(exactly: value) else {
+            throw MySQLDecodingError(value: self, type: type, reason: "out of range")
         }
         return result
     }

@@ -79,6 +79,39 @@ struct LiveQueryTests {
         }
     }
 
+    @Test func textBinaryAndSpecialColumnTypes() async throws {
+        try await LiveServer.withConnection { connection in
+            let table = "roost_kinds_\(connection.connectionID)"
+            try await connection.query(
+                """
+                CREATE TEMPORARY TABLE \(table) (
+                  y YEAR, b BIT(10), e ENUM('red','green'), s SET('a','b','c'), j JSON, blobby BLOB,
+                  bin BINARY(16), u UUID, g GEOMETRY, emoji VARCHAR(10)
+                ) CHARACTER SET utf8mb4
+                """)
+            try await connection.query(
+                """
+                INSERT INTO \(table) VALUES (2155, b'1000000001', 'green', 'a,c', '{"k": [1, 2]}', X'00FF10',
+                  UNHEX('0191A1B2C3D47E5F8A9B0C1D2E3F4A5B'), '0191a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+                  ST_GeomFromText('POINT(1 2)'), '🐦🦆')
+                """)
+            let result = try await connection.query("SELECT * FROM \(table)")
+            let row = try #require(result.rows.first)
+            let uuid = UUID(uuidString: "0191A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B")
+            #expect(try row["y"].decode(Int.self) == 2155)
+            #expect(result.columns[1].type == .bit)
+            #expect(try row["b"].decode(UInt16.self) == 0b10_0000_0001)
+            #expect(try row["e"].decode(String.self) == "green")
+            #expect(try row["s"].decode(String.self) == "a,c")
+            #expect(try row["j"].decode(String.self).contains("\"k\""))
+            #expect(try row["blobby"].decode([UInt8].self) == [0x00, 0xFF, 0x10])
+            #expect(try row["bin"].decode(UUID.self) == uuid)
+            #expect(try row["u"].decode(UUID.self) == uuid)
+            #expect(try row["g"].decode(Data.self).count == 25)  // SRID + WKB point
+            #expect(try row["emoji"].decode(String.self) == "🐦🦆")
+        }
+    }
+
     @Test func warningsAndStatus() async throws {
         try await LiveServer.withConnection { connection in
             let warned = try await connection.query("SELECT CAST('12abc' AS SIGNED) AS n")

@@ -122,3 +122,30 @@ struct TimeAndDecimalDecodingTests {
         #expect(V.decodingFails("abc", as: Decimal.self))
     }
 }
+
+@Suite("BIT, bytes and UUID decoding")
+struct BytesDecodingTests {
+    static func value(_ bytes: [UInt8]?, type: MySQLColumnType) -> MySQLValue {
+        MySQLValue(column: MySQLColumn(name: "c", characterSet: 63, type: type), bytes: bytes.map { ByteBuffer(bytes: $0) })
+    }
+
+    @Test func bits() throws {
+        #expect(try Self.value([0x01], type: .bit).decode(Bool.self) == true)
+        #expect(try Self.value([0x00], type: .bit).decode(Bool.self) == false)
+        #expect(try Self.value([0x01, 0x02], type: .bit).decode(UInt16.self) == 0x0102)
+        #expect(try Self.value(Array(repeating: 0xFF, count: 8), type: .bit).decode(UInt64.self) == .max)
+        #expect(throws: MySQLDecodingError.self) { _ = try Self.value([0x01, 0x00], type: .bit).decode(UInt8.self) }
+        #expect(throws: MySQLDecodingError.self) { _ = try Self.value(Array(repeating: 1, count: 9), type: .bit).decode(UInt64.self) }
+    }
+
+    @Test func bytesAndUUIDs() throws {
+        let raw: [UInt8] = [0x00, 0xFF, 0x10, 0x80]
+        #expect(try Self.value(raw, type: .blob).decode(Data.self) == Data(raw))
+        #expect(try Self.value(raw, type: .blob).decode([UInt8].self) == raw)
+        let uuid = UUID(uuidString: "0191A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B")!
+        let binary = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+        #expect(try Self.value(binary, type: .string).decode(UUID.self) == uuid)
+        #expect(try Self.value(Array("0191a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".utf8), type: .string).decode(UUID.self) == uuid)
+        #expect(throws: MySQLDecodingError.self) { _ = try Self.value([1, 2, 3], type: .string).decode(UUID.self) }
+    }
+}
