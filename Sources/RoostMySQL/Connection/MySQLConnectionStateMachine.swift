@@ -12,7 +12,6 @@ struct MySQLConnectionStateMachine {
         var maximumPacketSize: Int
         var serverPublicKey: String?
         var allowPublicKeyRetrieval: Bool
-        var isTLS = false
     }
 
     /// What the handler must do next.
@@ -201,9 +200,7 @@ struct MySQLConnectionStateMachine {
             // Fast authentication succeeded; the OK packet follows.
             return .wait
         case [0x04]:
-            if credentials.isTLS {
-                return send(ByteBuffer(bytes: Array(credentials.password.utf8) + [0]))
-            }
+            // Connections are unencrypted for now, so the password travels RSA-encrypted.
             if let key = credentials.serverPublicKey {
                 return send(try encryptedPassword(key, authentication))
             }
