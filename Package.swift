@@ -64,7 +64,10 @@ let package = Package(
             swiftSettings: roostSettings),
         .target(
             name: "RoostMySQL",
-            dependencies: ["RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: roostSettings),
         .target(name: "RoostSQL", dependencies: ["RoostCore", "RoostMySQL"], swiftSettings: roostSettings),
         .target(

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One authenticated connection to a MySQL or MariaDB server.
+///
+/// Commands run one at a time in the order they were issued; concurrent callers queue.
+/// A server error (bad SQL, duplicate key) fails only its statement; a lost connection
+/// or a protocol error fails every pending command with ``MySQLConnectionError`` or
+/// ``MySQLProtocolError`` and closes the connection.
+///
+/// ```swift
+/// let configuration = try MySQLConfiguration(url: "mysql://app:secret@127.0.0.1/shop")
+/// let connection = try await MySQLConnection.connect(configuration: configuration)
+/// let result = try await connection.query("SELECT id, name FROM users")
+/// for row in result.rows { print(try row["name"].decode(String.self)) }
+/// try await connection.close()
+/// ```
+public final class MySQLConnection: Sendable {
+    /// The server's version string, such as `10.11.6-MariaDB`.
+    public let serverVersion: String
+    /// The server's id for this connection (`CONNECTION_ID()`, the target of `KILL`).
+    public let connectionID: UInt32
+    /// The underlying channel.
+    let channel: any Channel
+    let capabilities: MySQLCapabilities
+
+    private init(channel: any Channel, session: MySQLSessionInfo) {
+        self.channel = channel
+        self.serverVersion = session.serverVersion
+        self.connectionID = session.connectionID
+        self.capabilities = session.capabilities
+    }
+
+    /// Opens a TCP connection, logs in and returns the ready connection.
+    ///
+    /// Throws ``MySQLConnectionError`` when the server cannot be reached or login cannot
+    /// proceed, ``MySQLServerError`` when the server refuses the login (1045 for a wrong
+    /// password) and ``MySQLProtocolError`` when the peer does not speak the protocol.
+    public static func connect(
+        configuration: MySQLConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "roost.mysql")
+    ) async throws -> MySQLConnection {
+        var logger = logger
+        logger[metadataKey: "mysql.host"] = "\(configuration.host):\(configuration.port)"
+        let eventLoop = eventLoopGroup.next()
+        let loginPromise = eventLoop.makePromise(of: MySQLSessionInfo.self)
+        let credentials = MySQLConnectionStateMachine.Credentials(
+            username: configuration.username, password: configuration.password, database: configuration.database,
+            attributes: Self.attributes(configuration.connectionAttributes),
+            maximumPacketSize: configuration.maximumPacketSize, serverPublicKey: configuration.serverPublicKey,
+            allowPublicKeyRetrieval: configuration.allowPublicKeyRetrieval)
+        let maximumPacketSize = configuration.maximumPacketSize
+        let loginTimeout = configuration.loginTimeout
+        let handlerLogger = logger
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(MySQLPacketDecoder(maximumPacketSize: maximumPacketSize)),
+                        MySQLChannelHandler(
+                            credentials: credentials, loginPromise: loginPromise, loginTimeout: loginTimeout,
+                            logger: handlerLogger))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            let failure = MySQLConnectionError(
+                .connectFailed, "\(configuration.host):\(configuration.port) did not accept a connection", underlying: error)
+            loginPromise.fail(failure)
+            throw failure
+        }
+        do {
+            let session = try await loginPromise.futureResult.get()
+            return MySQLConnection(channel: channel, session: session)
+        } catch {
+            // The handler closes the channel on every login failure; this only makes sure,
+            // and a failure to close an already closed channel adds nothing to `error`.
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// The connection attributes sent at login: the defaults plus `custom`, sorted by key.
+    static func attributes(_ custom: [String: String]) -> [(key: String, value: String)] {
+        var attributes = [
+            "_client_name": "roost-mysql", "_client_version": "0.1", "_pid": String(ProcessInfo.processInfo.processIdentifier),
+        ]
+        #if os(Linux)
+        attributes["_os"] = "Linux"
+        #elseif os(macOS)
+        attributes["_os"] = "macOS"
+        #endif
+        attributes.merge(custom) { _, new in new }
+        return attributes.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+    }
+
+    /// Runs SQL with the text protocol (`COM_QUERY`) and returns its rows and counters.
+    ///
+    /// Throws ``MySQLServerError`` when the server rejects the statement (the connection
+    /// stays usable).
+    @discardableResult
+    public func query(_ sql: String) async throws -> MySQLQueryResult {
+        try await send(.query(sql))
+    }
+
+    /// Checks that the server answers (`COM_PING`).
+    public func ping() async throws {
+        try await send(.ping)
+    }
+
+    /// Resets session state (variables, temporary tables, open transaction, prepared
+    /// statements) without logging in again (`COM_RESET_CONNECTION`).
+    public func resetConnection() async throws {
+        try await send(.resetConnection)
+    }
+
+    /// Whether the connection can still run commands.
+    public var isClosed: Bool { !channel.isActive }
+
+    /// Says goodbye (`COM_QUIT`) and closes the connection once pending commands finished.
+    /// Closing a closed connection does nothing.
+    public func close() async throws {
+        guard channel.isActive else { return }
+        do {
+            try await send(.quit)
+        } catch let error as MySQLConnectionError where error.kind == .closed {
+            // Already closed by the server or the network: nothing left to say goodbye to.
+        }
+        // The close future never fails; awaiting it only waits for the socket to close.
+        try? await channel.closeFuture.get()
+    }
+
+    @discardableResult
+    private func send(_ command: MySQLCommand) async throws -> MySQLQueryResult {
+        // A command is not interrupted once sent (that needs KILL QUERY from another
+        // connection), but a task cancelled beforehand does not send it.
+        if command != .quit { try Task.checkCancellation() }
+        let promise = channel.eventLoop.makePromise(of: MySQLQueryResult.self)
+        channel.writeAndFlush(MySQLRequest(command: command, promise: promise)).whenFailure { error in
+            promise.fail(MySQLConnectionError(.closed, "the command could not be sent", underlying: error))
+        }
+        return try await promise.futureResult.get()
+    }
+}

@@ -1,0 +1,324 @@
+import NIOCore
+
+/// The connection protocol as a pure state machine: packets and commands go in, actions
+/// for the channel handler come out. No I/O, no event loop; tested on its own.
+struct MySQLConnectionStateMachine {
+    /// What the connection needs to log in.
+    struct Credentials: Sendable {
+        var username: String
+        var password: String
+        var database: String?
+        var attributes: [(key: String, value: String)]
+        var maximumPacketSize: Int
+        var serverPublicKey: String?
+        var allowPublicKeyRetrieval: Bool
+    }
+
+    /// What the handler must do next.
+    enum Action {
+        /// Write these framed bytes and flush.
+        case send(ByteBuffer)
+        /// Login finished; commands may run.
+        case authenticated(MySQLSessionInfo)
+        /// The running command finished.
+        case commandSucceeded(MySQLQueryResult)
+        /// The running command failed with a server error; the connection stays usable.
+        case commandFailed(MySQLServerError)
+        /// The connection is unusable: fail everything with this error and close.
+        case closeConnection(any Error)
+        /// Nothing to do until the next packet.
+        case wait
+    }
+
+    enum Phase {
+        case awaitingResponse
+        case columnDefinitions(remaining: Int)
+        case columnsEOF
+        case rows
+    }
+
+    struct Authentication {
+        var plugin: MySQLAuthPlugin
+        var nonce: [UInt8]
+        var awaitingPublicKey = false
+    }
+
+    struct Running {
+        var command: MySQLCommand
+        var phase: Phase = .awaitingResponse
+        var current = MySQLQueryResult()
+        var finished: [MySQLQueryResult] = []
+    }
+
+    enum State {
+        case awaitingGreeting
+        case authenticating(Authentication)
+        case ready
+        case running(Running)
+        case closed
+    }
+
+    /// MySQL's limit on columns in a result; a larger count is hostile.
+    static let maximumColumnCount: UInt64 = 4096
+    /// utf8mb4_general_ci, understood by MySQL 5.5+ and every MariaDB.
+    static let utf8mb4CharacterSet: UInt8 = 45
+
+    private(set) var state: State = .awaitingGreeting
+    private(set) var capabilities: MySQLCapabilities = []
+    private(set) var session: MySQLSessionInfo?
+    private var expectedSequenceID: UInt8 = 0
+    private let credentials: Credentials
+
+    init(credentials: Credentials) {
+        self.credentials = credentials
+    }
+
+    /// Whether a command can be started now.
+    var isReady: Bool {
+        if case .ready = state { return true }
+        return false
+    }
+
+    // MARK: - Input
+
+    /// A packet arrived from the server.
+    mutating func packetReceived(_ packet: MySQLPacket) -> Action {
+        guard packet.sequenceID == expectedSequenceID else {
+            return fail(MySQLProtocolError(.malformed, "packet sequence id \(packet.sequenceID), expected \(expectedSequenceID)"))
+        }
+        expectedSequenceID = packet.nextSequenceID
+        do {
+            switch state {
+            case .awaitingGreeting:
+                return try greetingReceived(packet.payload)
+            case .authenticating(let authentication):
+                return try authenticationPacketReceived(packet.payload, authentication)
+            case .running(let running):
+                return try commandPacketReceived(packet.payload, running)
+            case .ready:
+                // Servers send an ERR before closing an idle connection (timeout, shutdown).
+                if packet.header == 0xFF {
+                    let error = try MySQLERRPacket(payload: packet.payload, capabilities: capabilities).error
+                    return fail(MySQLConnectionError(.closed, "the server ended the idle connection", underlying: error))
+                }
+                return fail(MySQLProtocolError(.unexpected, "packet while no command was running"))
+            case .closed:
+                return .wait
+            }
+        } catch {
+            return fail(error)
+        }
+    }
+
+    /// Starts a command; the connection must be ready.
+    mutating func start(_ command: MySQLCommand) -> Action {
+        guard case .ready = state else {
+            preconditionFailure("a command was started while the connection was not ready")
+        }
+        state = command == .quit ? .closed : .running(Running(command: command))
+        var out = ByteBuffer()
+        expectedSequenceID = MySQLPacket.write(payload: command.payload, sequenceID: 0, into: &out)
+        return .send(out)
+    }
+
+    /// The channel closed or failed; nothing more will arrive.
+    mutating func closed() {
+        state = .closed
+    }
+
+    // MARK: - Login
+
+    private mutating func greetingReceived(_ payload: ByteBuffer) throws -> Action {
+        let greeting = try MySQLHandshake(payload: payload)
+        var wanted = MySQLCapabilities.clientDefault
+        if credentials.database != nil { wanted.insert(.connectWithDB) }
+        capabilities = wanted.intersection(greeting.capabilities)
+        guard capabilities.contains(.secureConnection) else {
+            throw MySQLProtocolError(.unsupported, "server lacks CLIENT_SECURE_CONNECTION (pre-4.1 authentication)")
+        }
+        if credentials.database != nil, !capabilities.contains(.connectWithDB) {
+            throw MySQLProtocolError(.unsupported, "server cannot select a database at login")
+        }
+        // Unknown default plugins get a native-password answer; the server then switches
+        // to the plugin the account really uses.
+        let plugin = greeting.authPluginName.flatMap(MySQLAuthPlugin.init(rawValue:)) ?? .nativePassword
+        session = MySQLSessionInfo(
+            serverVersion: greeting.serverVersion, connectionID: greeting.connectionID, capabilities: capabilities,
+            status: greeting.status)
+        let response = MySQLHandshakeResponse(
+            capabilities: capabilities, maximumPacketSize: UInt32(clamping: credentials.maximumPacketSize),
+            characterSet: Self.utf8mb4CharacterSet, username: credentials.username,
+            authResponse: plugin.scramble(password: credentials.password, nonce: greeting.authPluginData),
+            database: credentials.database, authPluginName: plugin.rawValue, attributes: credentials.attributes)
+        var payload = ByteBuffer()
+        response.encode(into: &payload)
+        state = .authenticating(Authentication(plugin: plugin, nonce: greeting.authPluginData))
+        return send(payload)
+    }
+
+    private mutating func authenticationPacketReceived(_ payload: ByteBuffer, _ authentication: Authentication) throws -> Action {
+        var authentication = authentication
+        switch payload.getInteger(at: payload.readerIndex, as: UInt8.self) {
+        case 0x00:
+            let ok = try MySQLOKPacket(payload: payload, capabilities: capabilities)
+            state = .ready
+            session?.status = ok.status
+            return .authenticated(session!)
+        case 0xFF:
+            throw try MySQLERRPacket(payload: payload, capabilities: capabilities).error
+        case 0xFE:
+            let request = try MySQLAuthSwitchRequest(payload: payload)
+            guard let plugin = MySQLAuthPlugin(rawValue: request.pluginName) else {
+                throw MySQLConnectionError(
+                    .authentication,
+                    "the account uses the '\(request.pluginName)' authentication plugin, which this client does not support; use mysql_native_password or caching_sha2_password")
+            }
+            authentication = Authentication(plugin: plugin, nonce: request.pluginData)
+            state = .authenticating(authentication)
+            return send(ByteBuffer(bytes: plugin.scramble(password: credentials.password, nonce: request.pluginData)))
+        case 0x01:
+            let more = try MySQLAuthMoreData(payload: payload)
+            guard authentication.plugin == .cachingSHA2Password else {
+                throw MySQLProtocolError(.unexpected, "AuthMoreData during \(authentication.plugin.rawValue) authentication")
+            }
+            return try cachingSHA2MoreData(more.data, authentication)
+        case let header:
+            throw MySQLProtocolError(.unexpected, "packet with header \(header.map { String($0) } ?? "none") during authentication")
+        }
+    }
+
+    private mutating func cachingSHA2MoreData(_ data: [UInt8], _ authentication: Authentication) throws -> Action {
+        var authentication = authentication
+        if authentication.awaitingPublicKey {
+            authentication.awaitingPublicKey = false
+            state = .authenticating(authentication)
+            let key = String(decoding: data, as: UTF8.self)
+            return send(try encryptedPassword(key, authentication))
+        }
+        switch data {
+        case [0x03]:
+            // Fast authentication succeeded; the OK packet follows.
+            return .wait
+        case [0x04]:
+            // Connections are unencrypted for now, so the password travels RSA-encrypted.
+            if let key = credentials.serverPublicKey {
+                return send(try encryptedPassword(key, authentication))
+            }
+            guard credentials.allowPublicKeyRetrieval else {
+                throw MySQLConnectionError(
+                    .authentication,
+                    "caching_sha2_password needs full authentication and the connection is not encrypted; set MySQLConfiguration.serverPublicKey or allowPublicKeyRetrieval")
+            }
+            authentication.awaitingPublicKey = true
+            state = .authenticating(authentication)
+            return send(ByteBuffer(bytes: [0x02]))
+        default:
+            throw MySQLProtocolError(.malformed, "caching_sha2_password status \(data.prefix(8))")
+        }
+    }
+
+    private func encryptedPassword(_ publicKey: String, _ authentication: Authentication) throws -> ByteBuffer {
+        ByteBuffer(
+            bytes: try MySQLAuthPlugin.rsaEncryptedPassword(
+                password: credentials.password, nonce: authentication.nonce, publicKeyPEM: publicKey))
+    }
+
+    // MARK: - Commands
+
+    private mutating func commandPacketReceived(_ payload: ByteBuffer, _ running: Running) throws -> Action {
+        var running = running
+        let header = payload.getInteger(at: payload.readerIndex, as: UInt8.self)
+        if header == 0xFF {
+            let error = try MySQLERRPacket(payload: payload, capabilities: capabilities).error
+            // Killed connections and shutdowns announce themselves with an ERR and then close.
+            if [1927, 1053, 4031].contains(error.errorCode) {
+                return fail(MySQLConnectionError(.closed, "the server ended the connection", underlying: error))
+            }
+            state = .ready
+            return .commandFailed(error)
+        }
+        switch running.phase {
+        case .awaitingResponse:
+            switch header {
+            case 0x00:
+                let ok = try MySQLOKPacket(payload: payload, capabilities: capabilities)
+                running.current.affectedRows = ok.affectedRows
+                running.current.lastInsertID = ok.lastInsertID
+                return finishResultSet(running, warnings: ok.warnings, status: ok.status)
+            case 0xFB:
+                throw MySQLProtocolError(.unsupported, "LOAD DATA LOCAL INFILE")
+            case nil:
+                throw MySQLProtocolError.truncated("command response")
+            default:
+                guard case .query = running.command else {
+                    throw MySQLProtocolError(.unexpected, "result set in answer to \(running.command)")
+                }
+                var buffer = payload
+                let count = try buffer.readLengthEncodedInteger("column count")
+                guard count > 0, count <= Self.maximumColumnCount, buffer.readableBytes == 0 else {
+                    throw MySQLProtocolError(.malformed, "column count \(count)")
+                }
+                running.current.columns.reserveCapacity(Int(count))
+                running.phase = .columnDefinitions(remaining: Int(count))
+            }
+        case .columnDefinitions(let remaining):
+            running.current.columns.append(try MySQLColumn(payload: payload))
+            if remaining > 1 {
+                running.phase = .columnDefinitions(remaining: remaining - 1)
+            } else {
+                running.phase = capabilities.contains(.deprecateEOF) ? .rows : .columnsEOF
+            }
+        case .columnsEOF:
+            guard MySQLEOFPacket.matches(payload) else {
+                throw MySQLProtocolError(.unexpected, "expected EOF after column definitions")
+            }
+            _ = try MySQLEOFPacket(payload: payload)
+            running.phase = .rows
+        case .rows:
+            if header == 0xFE {
+                if capabilities.contains(.deprecateEOF), payload.readableBytes < MySQLPacket.maximumFramePayload {
+                    let ok = try MySQLOKPacket(payload: payload, capabilities: capabilities)
+                    return finishResultSet(running, warnings: ok.warnings, status: ok.status)
+                }
+                if MySQLEOFPacket.matches(payload) {
+                    let eof = try MySQLEOFPacket(payload: payload)
+                    return finishResultSet(running, warnings: eof.warnings, status: eof.status)
+                }
+            }
+            running.current.rows.append(try MySQLRow(textPayload: payload, columns: running.current.columns))
+        }
+        state = .running(running)
+        return .wait
+    }
+
+    private mutating func finishResultSet(_ running: Running, warnings: UInt16, status: MySQLStatusFlags) -> Action {
+        var running = running
+        running.current.warnings = warnings
+        running.current.status = status
+        session?.status = status
+        if status.contains(.moreResultsExist) {
+            running.finished.append(running.current)
+            running.current = MySQLQueryResult()
+            running.phase = .awaitingResponse
+            state = .running(running)
+            return .wait
+        }
+        state = .ready
+        guard var first = running.finished.first else { return .commandSucceeded(running.current) }
+        first.moreResults = Array(running.finished.dropFirst()) + [running.current]
+        return .commandSucceeded(first)
+    }
+
+    // MARK: - Helpers
+
+    private mutating func send(_ payload: ByteBuffer) -> Action {
+        var out = ByteBuffer()
+        expectedSequenceID = MySQLPacket.write(payload: payload, sequenceID: expectedSequenceID, into: &out)
+        return .send(out)
+    }
+
+    private mutating func fail(_ error: any Error) -> Action {
+        state = .closed
+        return .closeConnection(error)
+    }
+}

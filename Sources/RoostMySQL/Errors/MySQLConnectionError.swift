@@ -1,0 +1,67 @@
+import RoostCore
+
+/// A failure of the connection itself rather than of one statement: the address could
+/// not be reached, the configuration is invalid, authentication could not proceed, or
+/// the server closed the connection.
+///
+/// ```swift
+/// catch let error as MySQLConnectionError where error.kind == .closed { reconnect() }
+/// ```
+public struct MySQLConnectionError: RoostError {
+    /// The kind of connection failure.
+    public enum Kind: String, Sendable, Equatable {
+        /// The configuration (for example its URL) is invalid.
+        case invalidConfiguration
+        /// The TCP connection could not be established.
+        case connectFailed
+        /// The authentication exchange could not be completed by this client.
+        case authentication
+        /// The server did not answer in time.
+        case timeout
+        /// The connection was closed (by the server, the network or ``MySQLConnection/close()``)
+        /// before the command finished, or a command was sent on a closed connection.
+        case closed
+    }
+
+    /// The kind of connection failure.
+    public var kind: Kind
+    /// Details for the person fixing the problem.
+    public var detail: String
+    /// The cause, if any.
+    public var underlying: (any Error)?
+
+    /// Creates a connection error.
+    public init(_ kind: Kind, _ detail: String, underlying: (any Error)? = nil) {
+        self.kind = kind
+        self.detail = detail
+        self.underlying = underlying
+    }
+
+    /// `mysql.connection.failed`, `.timeout` or `.closed`, `mysql.configuration.invalid` or
+    /// `mysql.auth.failed`.
+    public var code: ErrorCode {
+        switch kind {
+        case .invalidConfiguration: return "mysql.configuration.invalid"
+        case .connectFailed: return "mysql.connection.failed"
+        case .authentication: return "mysql.auth.failed"
+        case .timeout: return "mysql.connection.timeout"
+        case .closed: return "mysql.connection.closed"
+        }
+    }
+
+    /// What went wrong and what to do.
+    public var message: String {
+        switch kind {
+        case .invalidConfiguration:
+            return "Invalid MySQL configuration: \(detail)."
+        case .connectFailed:
+            return "Could not connect to the MySQL server: \(detail). Check host, port and that the server is running."
+        case .authentication:
+            return "MySQL authentication could not be completed: \(detail)."
+        case .timeout:
+            return "The MySQL server did not answer in time: \(detail). Check that the address points at a healthy MySQL or MariaDB server."
+        case .closed:
+            return "The MySQL connection is closed: \(detail). Open a new connection; the statement may or may not have run."
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// RoostMySQL: in progress.

@@ -1,1 +1,0 @@
-// RoostMySQLTests: in progress.
