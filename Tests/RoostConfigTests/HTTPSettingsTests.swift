@@ -39,3 +39,45 @@ import Testing
         #expect(throws: ConfigurationError.self) { try settings(["--port", "-1"]) }
     }
 }
+
+@Suite struct HTTPSettingsLimitsTests {
+    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> HTTPSettings {
+        try HTTPSettings(config: RoostConfiguration.reader(arguments: ["roost-demo"] + arguments, environment: environment))
+    }
+
+    @Test func defaultsAreSafe() throws {
+        let http = try settings()
+        #expect(!http.debug)
+        #expect(http.accessLog)
+        #expect(http.requestTimeoutSeconds == 30)
+        #expect(http.maxBodyBytes == 2_097_152)
+        #expect(http.trustedProxies.isEmpty)
+    }
+
+    @Test func readsLimitsFromFlagsAndEnvironment() throws {
+        let http = try settings(
+            ["--debug", "true", "--max-body-bytes", "1024"],
+            environment: [
+                "ROOST_HTTP_REQUEST_TIMEOUT_SECONDS": "2.5", "ROOST_HTTP_ACCESS_LOG": "no",
+                "ROOST_HTTP_TRUSTED_PROXIES": "10.0.0.0/8, ::1",
+            ])
+        #expect(http.debug)
+        #expect(!http.accessLog)
+        #expect(http.requestTimeoutSeconds == 2.5)
+        #expect(http.maxBodyBytes == 1024)
+        #expect(http.trustedProxies == ["10.0.0.0/8", "::1"])
+    }
+
+    @Test func reportsEveryBadLimit() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try settings(environment: [
+                "ROOST_HTTP_DEBUG": "maybe", "ROOST_HTTP_REQUEST_TIMEOUT_SECONDS": "0",
+                "ROOST_HTTP_MAX_BODY_BYTES": "lots", "ROOST_HTTP_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local",
+            ])
+        }
+        #expect(error.problems.map(\.key) == ["http.debug", "http.requestTimeoutSeconds", "http.maxBodyBytes", "http.trustedProxies"])
+        #expect(error.problems[0].expected == "true or false")
+        #expect(error.problems[1].expected == "a number from 0.001 to 86400")
+        #expect(error.problems[3].value == "proxy.local")
+    }
+}

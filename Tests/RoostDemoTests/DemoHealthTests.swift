@@ -9,7 +9,7 @@ import Testing
 
 @Suite struct DemoHealthTests {
     @Test func healthAnswersTheEnvelopeOverRealHTTP() async throws {
-        let app = DemoApplication.build(http: HTTPSettings(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
+        let app = try DemoApplication.build(http: HTTPSettings(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
         try await app.test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
@@ -27,7 +27,7 @@ import Testing
 
 @Suite struct DemoErrorTests {
     @Test func unknownPathsAnswerTheEnvelope() async throws {
-        let app = DemoApplication.build(http: HTTPSettings(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
+        let app = try DemoApplication.build(http: HTTPSettings(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/missing", method: .get) { response in
                 #expect(response.status == .notFound)

@@ -1,3 +1,5 @@
+import Configuration
+import Foundation
 import RoostCore
 
 /// One invalid configuration value: which key, what it held, what was expected.
@@ -45,6 +47,33 @@ struct ProblemCollector {
 
     mutating func report(_ key: String, _ value: String, expected: String) {
         problems.append(ConfigurationProblem(key: key, value: value, expected: expected))
+    }
+
+    /// Reads a boolean (`true/false/1/0/yes/no`), reporting anything else.
+    mutating func bool(_ config: ConfigReader, _ key: String) -> Bool? {
+        guard let text = config.string(forKey: ConfigKey(key)) else { return nil }
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default:
+            report(key, text, expected: "true or false")
+            return nil
+        }
+    }
+
+    /// Reads a number within `range`, reporting anything else.
+    mutating func number(_ config: ConfigReader, _ key: String, in range: ClosedRange<Double>) -> Double? {
+        guard let text = config.string(forKey: ConfigKey(key)) else { return nil }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            report(key, text, expected: "a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound))")
+            return nil
+        }
+        return value
+    }
+
+    /// `30` rather than `30.0`.
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     func throwIfAny() throws(ConfigurationError) {

@@ -7,6 +7,11 @@ import Foundation
 /// |---|---|---|---|
 /// | `http.host` | `--host` | `ROOST_HTTP_HOST` | `127.0.0.1` |
 /// | `http.port` | `--port` | `ROOST_HTTP_PORT` | `8080` |
+/// | `http.debug` | `--debug` | `ROOST_HTTP_DEBUG` | `false` |
+/// | `http.requestTimeoutSeconds` | `--request-timeout-seconds` | `ROOST_HTTP_REQUEST_TIMEOUT_SECONDS` | `30` |
+/// | `http.maxBodyBytes` | `--max-body-bytes` | `ROOST_HTTP_MAX_BODY_BYTES` | `2097152` |
+/// | `http.accessLog` | `--access-log` | `ROOST_HTTP_ACCESS_LOG` | `true` |
+/// | `http.trustedProxies` | `--trusted-proxies` | `ROOST_HTTP_TRUSTED_PROXIES` | none (comma-separated CIDRs) |
 ///
 /// Port `0` asks the system for any free port.
 ///
@@ -19,11 +24,29 @@ public struct HTTPSettings: Sendable, Equatable {
     public var host: String
     /// The TCP port, 0 for any free one.
     public var port: Int
+    /// Whether error responses include internal details (never in production).
+    public var debug: Bool
+    /// How long a request may run before it is answered `503`.
+    public var requestTimeoutSeconds: Double
+    /// The largest request body accepted, in bytes.
+    public var maxBodyBytes: Int
+    /// Whether to log one line per request.
+    public var accessLog: Bool
+    /// Proxies (CIDR blocks) whose `X-Forwarded-For` is believed.
+    public var trustedProxies: [String]
 
     /// Creates settings directly.
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, debug: Bool = false, requestTimeoutSeconds: Double = 30,
+        maxBodyBytes: Int = 2 << 20, accessLog: Bool = true, trustedProxies: [String] = []
+    ) {
         self.host = host
         self.port = port
+        self.debug = debug
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxBodyBytes = maxBodyBytes
+        self.accessLog = accessLog
+        self.trustedProxies = trustedProxies
     }
 
     /// Reads and validates the `http` section, reporting every invalid value at once.
@@ -45,6 +68,29 @@ public struct HTTPSettings: Sendable, Equatable {
                 problems.report("http.port", text, expected: "an integer from 0 to 65535")
             }
         }
+        if let flag = problems.bool(config, "http.debug") { debug = flag }
+        if let flag = problems.bool(config, "http.accessLog") { accessLog = flag }
+        if let seconds = problems.number(config, "http.requestTimeoutSeconds", in: 0.001...86_400) {
+            requestTimeoutSeconds = seconds
+        }
+        if let bytes = problems.number(config, "http.maxBodyBytes", in: 0...Double(Int32.max)) {
+            maxBodyBytes = Int(bytes)
+        }
+        if let proxies = config.string(forKey: "http.trustedProxies") {
+            trustedProxies = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            for proxy in trustedProxies where !Self.looksLikeCIDR(proxy) {
+                problems.report("http.trustedProxies", proxy, expected: "an IP address or CIDR block such as 10.0.0.0/8")
+            }
+        }
         try problems.throwIfAny()
+    }
+
+    private static func looksLikeCIDR(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = parts.first, !address.isEmpty,
+            address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
+        else { return false }
+        return parts.count == 1 || Int(parts[1]).map { (0...128).contains($0) } == true
     }
 }
