@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # GET /health under wrk: bare Hummingbird, roost-demo, FastAPI+uvicorn, tornado.
+# No server logs each request (roost-demo runs with --access-log false, uvicorn without
+# its access log), so the numbers compare request handling, not logging.
 # Usage (through the runner): scripts/bench http-hello [CONNECTIONS] [SECONDS]
 set -euo pipefail
 ROOT="$1"
@@ -27,7 +29,7 @@ measure() {
 }
 
 hummingbird="$(measure hummingbird "$hello")"
-roost="$(measure roost-demo "$demo" --host 127.0.0.1 --port)"
+roost="$(measure roost-demo "$demo" --access-log false --host 127.0.0.1 --port)"
 fastapi="$(measure fastapi "$py" "$ROOT/Benchmarks/peers/http_fastapi.py")"
 tornado="$(measure tornado "$py" "$ROOT/Benchmarks/peers/http_tornado.py")"
 
