@@ -1,4 +1,5 @@
 import RoostScope
+import RoostTestSupport
 import Testing
 
 @Suite("Keep-alive", .timeLimit(.minutes(1)))
@@ -21,7 +22,7 @@ struct KeepAliveTests {
         try await ServiceScope.run("main", clock: clock) { scope in
             let first = try await scope.service("cache", keepAlive: .seconds(5), factory)
             try scope.release("cache")
-            await clock.waitForSleepers(1)
+            await clock.waitForSleepers(count: 1)
             #expect(scope.graph.node("cache")?.state == .idle)
 
             clock.advance(by: .seconds(3))
@@ -32,7 +33,7 @@ struct KeepAliveTests {
 
             // The grace period restarts at the second release (t = 3s), so it ends at 8s.
             clock.advance(by: .seconds(2))
-            await clock.waitForSleepers(1)
+            await clock.waitForSleepers(count: 1)
             #expect(scope.graph.node("cache")?.state == .idle)
             #expect(log.events.isEmpty)
 
@@ -54,7 +55,7 @@ struct KeepAliveTests {
         try await ServiceScope.run("main", clock: clock) { scope in
             _ = try await scope.service("cache", keepAlive: .seconds(5), factory)
             try scope.release("cache")
-            await clock.waitForSleepers(1)
+            await clock.waitForSleepers(count: 1)
             _ = try await scope.service("cache", keepAlive: .seconds(5), factory)
             clock.advance(by: .seconds(10))
             try await waitUntil("the timer gave up") { clock.sleeperCount == 0 }
@@ -73,7 +74,7 @@ struct KeepAliveTests {
         try await ServiceScope.run("main", clock: clock) { scope in
             _ = try await scope.service("cache", keepAlive: .seconds(3600), factory)
             try scope.release("cache")
-            await clock.waitForSleepers(1)
+            await clock.waitForSleepers(count: 1)
             _ = try await scope.service("held", keepAlive: .seconds(3600), factory)
         }
         #expect(Set(log.events) == ["stop 1", "stop 2"])
