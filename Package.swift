@@ -92,6 +92,7 @@ let package = Package(
             name: "roost-demo",
             dependencies: modules.map { .target(name: $0) } + [
                 log, serviceLifecycle, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: roostSettings),
 

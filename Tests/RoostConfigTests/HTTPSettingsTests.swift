@@ -81,3 +81,19 @@ import Testing
         #expect(error.problems[3].value == "proxy.local")
     }
 }
+
+@Suite struct LoggingSettingsTests {
+    @Test func readsFormatAndLevel() throws {
+        let config = RoostConfiguration.reader(
+            arguments: ["x", "--logging-format", "json"], environment: ["ROOST_LOGGING_LEVEL": "DEBUG"])
+        #expect(try LoggingSettings(config: config) == LoggingSettings(format: .json, level: "debug"))
+        #expect(try LoggingSettings(config: RoostConfiguration.reader(arguments: ["x"], environment: [:])) == LoggingSettings())
+    }
+
+    @Test func reportsBothBadValues() throws {
+        let config = RoostConfiguration.reader(
+            arguments: ["x", "--logging-format", "xml"], environment: ["ROOST_LOGGING_LEVEL": "loud"])
+        let error = try #require(throws: ConfigurationError.self) { try LoggingSettings(config: config) }
+        #expect(error.problems.map(\.key) == ["logging.format", "logging.level"])
+    }
+}

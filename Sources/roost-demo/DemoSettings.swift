@@ -1,0 +1,15 @@
+import Configuration
+import RoostConfig
+
+/// Every setting the demo reads, validated together so one run reports every problem.
+struct DemoSettings {
+    var http = HTTPSettings()
+    var logging = LoggingSettings()
+
+    init(config: ConfigReader) throws(ConfigurationError) {
+        var problems: [ConfigurationProblem] = []
+        do { http = try HTTPSettings(config: config) } catch { problems += error.problems }
+        do { logging = try LoggingSettings(config: config) } catch { problems += error.problems }
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+    }
+}
