@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -79,7 +80,10 @@ let package = Package(
             swiftSettings: roostSettings),
         .target(
             name: "RoostConfig",
-            dependencies: ["RoostCore", .product(name: "Configuration", package: "swift-configuration")],
+            dependencies: [
+                "RoostCore", .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: roostSettings),
         .target(name: "RoostLogging", dependencies: ["RoostCore", log], swiftSettings: roostSettings),
         .target(

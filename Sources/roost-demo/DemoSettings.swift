@@ -6,6 +6,9 @@ struct DemoSettings {
     var http = HTTPSettings()
     var logging = LoggingSettings()
 
+    /// Every key the demo reads, for `roost-demo config print`.
+    static let keys = ["config"] + HTTPSettings.keys + LoggingSettings.keys
+
     init(config: ConfigReader) throws(ConfigurationError) {
         var problems: [ConfigurationProblem] = []
         do { http = try HTTPSettings(config: config) } catch { problems += error.problems }

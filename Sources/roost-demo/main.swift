@@ -4,12 +4,20 @@ import Logging
 import RoostConfig
 import RoostLogging
 
-// roost-demo: `swift run roost-demo [--host 127.0.0.1] [--port 8080]`
-// (or ROOST_HTTP_HOST / ROOST_HTTP_PORT). SIGINT and SIGTERM shut it down gracefully.
+// roost-demo: `swift run roost-demo [--host 127.0.0.1] [--port 8080] [--config file.json]`
+// (or ROOST_HTTP_HOST / ROOST_HTTP_PORT / ROOST_CONFIG). SIGINT and SIGTERM shut it down
+// gracefully.
 
+// `roost-demo config print`: the effective configuration and where each value came from.
 let settings: DemoSettings
 do {
-    settings = try DemoSettings(config: RoostConfiguration.reader())
+    let configuration = try await RoostConfiguration.load()
+    if Array(CommandLine.arguments.dropFirst().prefix(2)) == ["config", "print"] {
+        let builtIn = HTTPSettings().textValues.merging(LoggingSettings().textValues) { $1 }
+        for entry in configuration.entries(for: DemoSettings.keys, builtIn: builtIn) { print(entry) }
+        exit(0)
+    }
+    settings = try DemoSettings(config: configuration.reader)
 } catch {
     FileHandle.standardError.write(Data("roost-demo: \(error.message)\n".utf8))
     exit(2)

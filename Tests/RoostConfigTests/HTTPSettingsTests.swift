@@ -1,32 +1,38 @@
+import Configuration
 import RoostConfig
 import Testing
 
+/// A reader over flags and environment, as `roost-demo` builds it.
+func reader(_ arguments: [String], environment: [String: String] = [:]) async throws -> ConfigReader {
+    try await RoostConfiguration.load(arguments: ["roost-demo"] + arguments, environment: environment).reader
+}
+
 @Suite struct HTTPSettingsTests {
-    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> HTTPSettings {
-        try HTTPSettings(config: RoostConfiguration.reader(arguments: ["roost-demo"] + arguments, environment: environment))
+    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> HTTPSettings {
+        try HTTPSettings(config: try await reader(arguments, environment: environment))
     }
 
-    @Test func defaultsToLoopback8080() throws {
-        #expect(try settings() == HTTPSettings(host: "127.0.0.1", port: 8080))
+    @Test func defaultsToLoopback8080() async throws {
+        #expect(try await settings() == HTTPSettings(host: "127.0.0.1", port: 8080))
     }
 
-    @Test func readsShortAndLongFlags() throws {
-        #expect(try settings(["--port", "9001", "--host", "0.0.0.0"]) == HTTPSettings(host: "0.0.0.0", port: 9001))
-        #expect(try settings(["--http-port=9002"]).port == 9002)
+    @Test func readsShortAndLongFlags() async throws {
+        #expect(try await settings(["--port", "9001", "--host", "0.0.0.0"]) == HTTPSettings(host: "0.0.0.0", port: 9001))
+        #expect(try await settings(["--http-port=9002"]).port == 9002)
     }
 
-    @Test func readsPrefixedEnvironment() throws {
+    @Test func readsPrefixedEnvironment() async throws {
         let env = ["ROOST_HTTP_PORT": "9100", "ROOST_HTTP_HOST": "::1", "HTTP_PORT": "1"]
-        #expect(try settings(environment: env) == HTTPSettings(host: "::1", port: 9100))
+        #expect(try await settings(environment: env) == HTTPSettings(host: "::1", port: 9100))
     }
 
-    @Test func flagsWinOverEnvironment() throws {
-        #expect(try settings(["--port", "7000"], environment: ["ROOST_HTTP_PORT": "9100"]).port == 7000)
+    @Test func flagsWinOverEnvironment() async throws {
+        #expect(try await settings(["--port", "7000"], environment: ["ROOST_HTTP_PORT": "9100"]).port == 7000)
     }
 
-    @Test func reportsEveryInvalidValueAtOnce() throws {
-        let error = try #require(throws: ConfigurationError.self) {
-            try settings(["--port", "http"], environment: ["ROOST_HTTP_HOST": "a b"])
+    @Test func reportsEveryInvalidValueAtOnce() async throws {
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await settings(["--port", "http"], environment: ["ROOST_HTTP_HOST": "a b"])
         }
         #expect(error.code == "config.invalid")
         #expect(error.problems.map(\.key) == ["http.host", "http.port"])
@@ -34,19 +40,19 @@ import Testing
         #expect(error.message.contains("ROOST_"))
     }
 
-    @Test func rejectsPortOutOfRange() throws {
-        #expect(throws: ConfigurationError.self) { try settings(["--port", "70000"]) }
-        #expect(throws: ConfigurationError.self) { try settings(["--port", "-1"]) }
+    @Test func rejectsPortOutOfRange() async throws {
+        await #expect(throws: ConfigurationError.self) { try await settings(["--port", "70000"]) }
+        await #expect(throws: ConfigurationError.self) { try await settings(["--port", "-1"]) }
     }
 }
 
 @Suite struct HTTPSettingsLimitsTests {
-    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> HTTPSettings {
-        try HTTPSettings(config: RoostConfiguration.reader(arguments: ["roost-demo"] + arguments, environment: environment))
+    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> HTTPSettings {
+        try HTTPSettings(config: try await reader(arguments, environment: environment))
     }
 
-    @Test func defaultsAreSafe() throws {
-        let http = try settings()
+    @Test func defaultsAreSafe() async throws {
+        let http = try await settings()
         #expect(!http.debug)
         #expect(http.accessLog)
         #expect(http.requestTimeoutSeconds == 30)
@@ -54,8 +60,8 @@ import Testing
         #expect(http.trustedProxies.isEmpty)
     }
 
-    @Test func readsLimitsFromFlagsAndEnvironment() throws {
-        let http = try settings(
+    @Test func readsLimitsFromFlagsAndEnvironment() async throws {
+        let http = try await settings(
             ["--debug", "true", "--max-body-bytes", "1024"],
             environment: [
                 "ROOST_HTTP_REQUEST_TIMEOUT_SECONDS": "2.5", "ROOST_HTTP_ACCESS_LOG": "no",
@@ -68,9 +74,9 @@ import Testing
         #expect(http.trustedProxies == ["10.0.0.0/8", "::1"])
     }
 
-    @Test func reportsEveryBadLimit() throws {
-        let error = try #require(throws: ConfigurationError.self) {
-            try settings(environment: [
+    @Test func reportsEveryBadLimit() async throws {
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await settings(environment: [
                 "ROOST_HTTP_DEBUG": "maybe", "ROOST_HTTP_REQUEST_TIMEOUT_SECONDS": "0",
                 "ROOST_HTTP_MAX_BODY_BYTES": "lots", "ROOST_HTTP_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local",
             ])
@@ -83,16 +89,14 @@ import Testing
 }
 
 @Suite struct LoggingSettingsTests {
-    @Test func readsFormatAndLevel() throws {
-        let config = RoostConfiguration.reader(
-            arguments: ["x", "--logging-format", "json"], environment: ["ROOST_LOGGING_LEVEL": "DEBUG"])
+    @Test func readsFormatAndLevel() async throws {
+        let config = try await reader(["--logging-format", "json"], environment: ["ROOST_LOGGING_LEVEL": "DEBUG"])
         #expect(try LoggingSettings(config: config) == LoggingSettings(format: .json, level: "debug"))
-        #expect(try LoggingSettings(config: RoostConfiguration.reader(arguments: ["x"], environment: [:])) == LoggingSettings())
+        #expect(try LoggingSettings(config: try await reader([])) == LoggingSettings())
     }
 
-    @Test func reportsBothBadValues() throws {
-        let config = RoostConfiguration.reader(
-            arguments: ["x", "--logging-format", "xml"], environment: ["ROOST_LOGGING_LEVEL": "loud"])
+    @Test func reportsBothBadValues() async throws {
+        let config = try await reader(["--logging-format", "xml"], environment: ["ROOST_LOGGING_LEVEL": "loud"])
         let error = try #require(throws: ConfigurationError.self) { try LoggingSettings(config: config) }
         #expect(error.problems.map(\.key) == ["logging.format", "logging.level"])
     }

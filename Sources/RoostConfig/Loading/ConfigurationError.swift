@@ -37,7 +37,7 @@ public struct ConfigurationError: RoostError {
     /// Each problem on its own line, with where values come from.
     public var message: String {
         let lines = problems.map { "  - \($0)" }.joined(separator: "\n")
-        return "invalid configuration; fix these values (command-line flags, ROOST_* environment variables):\n\(lines)"
+        return "invalid configuration; fix these values (command-line flags, ROOST_* environment variables or the --config file):\n\(lines)"
     }
 }
 
@@ -49,9 +49,19 @@ struct ProblemCollector {
         problems.append(ConfigurationProblem(key: key, value: value, expected: expected))
     }
 
+    /// A value as text whatever type its layer holds (`"9000"` from a flag, `9000` from JSON).
+    static func text(_ config: ConfigReader, _ key: String) -> String? {
+        let key = ConfigKey(key)
+        if let text = config.string(forKey: key) { return text }
+        if let number = config.int(forKey: key) { return String(number) }
+        if let number = config.double(forKey: key) { return String(number) }
+        if let flag = config.bool(forKey: key) { return String(flag) }
+        return config.stringArray(forKey: key)?.joined(separator: ",")
+    }
+
     /// Reads a boolean (`true/false/1/0/yes/no`), reporting anything else.
     mutating func bool(_ config: ConfigReader, _ key: String) -> Bool? {
-        guard let text = config.string(forKey: ConfigKey(key)) else { return nil }
+        guard let text = Self.text(config, key) else { return nil }
         switch text.lowercased() {
         case "true", "1", "yes", "on": return true
         case "false", "0", "no", "off": return false
@@ -63,7 +73,7 @@ struct ProblemCollector {
 
     /// Reads a number within `range`, reporting anything else.
     mutating func number(_ config: ConfigReader, _ key: String, in range: ClosedRange<Double>) -> Double? {
-        guard let text = config.string(forKey: ConfigKey(key)) else { return nil }
+        guard let text = Self.text(config, key) else { return nil }
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
             report(key, text, expected: "a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound))")
             return nil

@@ -1,47 +1,87 @@
 import Configuration
 import Foundation
+import SystemPackage
 
-/// Builds the layered configuration every Roost program reads its settings from.
+/// The layered configuration every Roost program reads its settings from.
 ///
-/// Values are looked up in this order, the first that has the key wins:
+/// Values are looked up in this order; the first layer that has a key wins:
 /// 1. command-line flags: `--port 9000` (for `http.*` keys the section may be left
 ///    out, so `--port` and `--http-port` both set `http.port`);
 /// 2. environment variables with the `ROOST_` prefix: `ROOST_HTTP_PORT=9000`;
-/// 3. the defaults passed in (then each section's own defaults).
+/// 3. a JSON file named by `--config PATH` or `ROOST_CONFIG`:
+///    `{"http": {"port": 9000}}`;
+/// 4. the defaults passed in (then each section's own defaults).
 ///
 /// ```swift
-/// let config = RoostConfiguration.reader()
-/// let http = try HTTPSettings(config: config)
+/// let configuration = try await RoostConfiguration.load()
+/// let http = try HTTPSettings(config: configuration.reader)
+/// for entry in configuration.entries(for: HTTPSettings.keys) { print(entry) }  // value and source
 /// ```
-public enum RoostConfiguration {
+public struct RoostConfiguration: Sendable {
+    /// One source of values, with the name shown in ``entries(for:)``.
+    public struct Layer: Sendable {
+        /// A short name: `command line`, `environment`, `file <path>`, `defaults`.
+        public var name: String
+        /// The provider holding the values.
+        public var provider: any ConfigProvider
+    }
+
     /// The prefix of Roost's environment variables.
     public static let environmentPrefix = "roost"
 
-    /// Returns a reader over command-line flags, `ROOST_*` environment variables and `defaults`.
+    /// The sources, highest priority first.
+    public let layers: [Layer]
+    /// A reader over all layers.
+    public let reader: ConfigReader
+
+    /// Creates a configuration over layers given highest priority first.
+    public init(layers: [Layer]) {
+        self.layers = layers
+        self.reader = ConfigReader(providers: layers.map(\.provider))
+    }
+
+    /// Loads the layers: flags, `ROOST_*` environment, the optional JSON file and `defaults`.
     ///
-    /// - Parameters:
-    ///   - arguments: The process arguments, the program name first.
-    ///   - environment: The environment variables.
-    ///   - defaults: Lowest-priority values, keyed by dotted key such as `http.port`.
-    public static func reader(
+    /// - Throws: ``ConfigurationError`` when the file named by `--config`/`ROOST_CONFIG`
+    ///   cannot be read or is not valid JSON.
+    public static func load(
         arguments: [String] = CommandLine.arguments,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         defaults: [AbsoluteConfigKey: ConfigValue] = [:]
-    ) -> ConfigReader {
+    ) async throws(ConfigurationError) -> RoostConfiguration {
         let flags = CommandLineArgumentsProvider(arguments: arguments)
-        let providers: [any ConfigProvider] = [
-            flags.mapKeys(Self.httpShorthand),
-            flags,
-            EnvironmentVariablesProvider(environmentVariables: environment)
-                .prefixKeys(with: ConfigKey([environmentPrefix])),
-            InMemoryProvider(name: "defaults", values: defaults),
+        let variables = EnvironmentVariablesProvider(environmentVariables: environment)
+            .prefixKeys(with: ConfigKey([environmentPrefix]))
+        var layers = [
+            Layer(name: "command line", provider: flags.mapKeys(Self.httpShorthand)),
+            Layer(name: "command line", provider: flags),
+            Layer(name: "environment", provider: variables),
         ]
-        return ConfigReader(providers: providers)
+        let path = ConfigReader(providers: [flags, variables]).string(forKey: "config")
+        if let path {
+            do {
+                let file = try await FileProvider<JSONSnapshot>(filePath: FilePath(path))
+                layers.append(Layer(name: "file \(path)", provider: file))
+            } catch {
+                throw ConfigurationError(problems: [
+                    ConfigurationProblem(
+                        key: "config", value: path,
+                        expected: "a readable JSON file (\(Self.reason(error)))")
+                ])
+            }
+        }
+        layers.append(Layer(name: "defaults", provider: InMemoryProvider(name: "defaults", values: defaults)))
+        return RoostConfiguration(layers: layers)
     }
 
     /// Maps `http.port` to `port`, so the HTTP flags need no section prefix.
     @Sendable private static func httpShorthand(_ key: AbsoluteConfigKey) -> AbsoluteConfigKey {
         guard key.components.first == "http", key.components.count > 1 else { return key }
         return AbsoluteConfigKey(Array(key.components.dropFirst()), context: key.context)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
 }

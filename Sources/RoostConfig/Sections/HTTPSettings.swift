@@ -16,7 +16,7 @@ import Foundation
 /// Port `0` asks the system for any free port.
 ///
 /// ```swift
-/// let http = try HTTPSettings(config: RoostConfiguration.reader())
+/// let http = try HTTPSettings(config: try await RoostConfiguration.load().reader)
 /// print(http.host, http.port)
 /// ```
 public struct HTTPSettings: Sendable, Equatable {
@@ -49,11 +49,26 @@ public struct HTTPSettings: Sendable, Equatable {
         self.trustedProxies = trustedProxies
     }
 
+    /// Every key this section reads.
+    public static let keys = [
+        "http.host", "http.port", "http.debug", "http.requestTimeoutSeconds", "http.maxBodyBytes",
+        "http.accessLog", "http.trustedProxies",
+    ]
+
+    /// These settings as text, by key, for printing.
+    public var textValues: [String: String] {
+        [
+            "http.host": host, "http.port": String(port), "http.debug": String(debug),
+            "http.requestTimeoutSeconds": String(requestTimeoutSeconds), "http.maxBodyBytes": String(maxBodyBytes),
+            "http.accessLog": String(accessLog), "http.trustedProxies": trustedProxies.joined(separator: ","),
+        ]
+    }
+
     /// Reads and validates the `http` section, reporting every invalid value at once.
     public init(config: ConfigReader) throws(ConfigurationError) {
         self.init()
         var problems = ProblemCollector()
-        if let host = config.string(forKey: "http.host") {
+        if let host = ProblemCollector.text(config, "http.host") {
             let trimmed = host.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.contains(where: { $0 == " " || $0 == "/" }) {
                 problems.report("http.host", host, expected: "a host name or IP address such as 127.0.0.1")
@@ -61,7 +76,7 @@ public struct HTTPSettings: Sendable, Equatable {
                 self.host = trimmed
             }
         }
-        if let text = config.string(forKey: "http.port") {
+        if let text = ProblemCollector.text(config, "http.port") {
             if let port = Int(text.trimmingCharacters(in: .whitespaces)), (0...65_535).contains(port) {
                 self.port = port
             } else {
@@ -76,7 +91,7 @@ public struct HTTPSettings: Sendable, Equatable {
         if let bytes = problems.number(config, "http.maxBodyBytes", in: 0...Double(Int32.max)) {
             maxBodyBytes = Int(bytes)
         }
-        if let proxies = config.string(forKey: "http.trustedProxies") {
+        if let proxies = ProblemCollector.text(config, "http.trustedProxies") {
             trustedProxies = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             for proxy in trustedProxies where !Self.looksLikeCIDR(proxy) {

@@ -32,18 +32,24 @@ public struct LoggingSettings: Sendable, Equatable {
         self.level = level
     }
 
+    /// Every key this section reads.
+    public static let keys = ["logging.format", "logging.level"]
+
+    /// These settings as text, by key, for printing.
+    public var textValues: [String: String] { ["logging.format": format.rawValue, "logging.level": level] }
+
     /// Reads and validates the `logging` section, reporting every invalid value at once.
     public init(config: ConfigReader) throws(ConfigurationError) {
         self.init()
         var problems = ProblemCollector()
-        if let text = config.string(forKey: "logging.format") {
+        if let text = ProblemCollector.text(config, "logging.format") {
             if let format = Format(rawValue: text.lowercased()) {
                 self.format = format
             } else {
                 problems.report("logging.format", text, expected: "one of auto, console, json")
             }
         }
-        if let text = config.string(forKey: "logging.level") {
+        if let text = ProblemCollector.text(config, "logging.level") {
             if Self.levels.contains(text.lowercased()) {
                 self.level = text.lowercased()
             } else {
