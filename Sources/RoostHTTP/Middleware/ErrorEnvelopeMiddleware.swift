@@ -48,9 +48,11 @@ public struct ErrorEnvelopeMiddleware<Context: RoostRequestContext>: RouterMiddl
                 code: error.envelopeCode, data: nil, msg: error.publicMessage, requestID: context.requestID,
                 extra: error.extra, status: error.status)
         case let error as DecodingError:
+            let (field, problem) = DecodingProblem.describe(error)
             envelope = EmptyEnvelope(
                 code: 400, data: nil, msg: "Invalid Arguments", requestID: context.requestID,
-                extra: ["body": .string(Self.describe(error))], status: .badRequest)
+                extra: ["body": .string(field == "body" ? "body \(problem)" : "\(field) \(problem)")],
+                status: .badRequest)
         case let error as HTTPError where error.status == .badRequest:
             // Hummingbird reports undecodable bodies this way; say which part was wrong.
             headers = error.headers
@@ -79,22 +81,5 @@ public struct ErrorEnvelopeMiddleware<Context: RoostRequestContext>: RouterMiddl
             response.headers.append(field)
         }
         return response
-    }
-
-    /// Where in the body decoding failed, without echoing the body itself.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            return keys.isEmpty ? "body" : keys.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = path(context)
-            return "\(parent == "body" ? key.stringValue : "\(parent).\(key.stringValue)") is required"
-        case .typeMismatch(let type, let context): return "\(path(context)) must be \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context)) must be a \(type), not null"
-        case .dataCorrupted(let context): return "\(path(context)) is not valid JSON"
-        @unknown default: return "body could not be decoded"
-        }
     }
 }
