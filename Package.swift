@@ -93,7 +93,8 @@ let package = Package(
             .testTarget(
                 name: "\(module)Tests",
                 dependencies: [.target(name: module), "RoostTestSupport"]
-                    + (module == "RoostHTTP" ? [.product(name: "HummingbirdTesting", package: "hummingbird")] : []),
+                    + (module == "RoostHTTP" ? [.product(name: "HummingbirdTesting", package: "hummingbird")] : [])
+                    + (module == "RoostRedis" ? [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix] : []),
                 swiftSettings: roostSettings)
         }
         + [
