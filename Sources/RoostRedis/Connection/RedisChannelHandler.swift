@@ -19,6 +19,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var stateMachine = RedisConnectionStateMachine<Request>()
     private var decoder: NIOSingleStepByteToMessageProcessor<RESPDecoder>
     private var context: ChannelHandlerContext?
+    private var flushPending = false
     private let address: String
     private let onPush: (RESPValue) -> Void
     private let logger: Logger
@@ -72,7 +73,19 @@ final class RedisChannelHandler: ChannelInboundHandler {
                 command.promise.fail(error)
             }
         }
-        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        scheduleFlush(context: context)
+    }
+
+    /// Flushes once all writes already queued on the event loop have run, so commands
+    /// sent by many tasks at the same moment leave in one system call.
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushPending else { return }
+        flushPending = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushPending = false
+            self.context?.flush()
+        }
     }
 
     /// The caller stopped waiting for command `id`: fail it now, discard its reply later.

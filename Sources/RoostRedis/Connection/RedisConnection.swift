@@ -90,7 +90,11 @@ public final class RedisConnection: Sendable {
         do {
             try await connection.handshake()
         } catch {
-            try? await connection.close()
+            do {
+                try await connection.close()
+            } catch let closeError {
+                logger.debug("Closing after a failed handshake failed too", metadata: ["error": "\(closeError)"])
+            }
             throw error
         }
         return connection
@@ -128,7 +132,8 @@ public final class RedisConnection: Sendable {
     /// Writes all `commands` at once and returns each one's outcome, in order.
     ///
     /// One failing command (a server error, say) does not fail the others. The call throws
-    /// only when cancelled.
+    /// `CancellationError` when the task is cancelled before anything is written; once
+    /// written, cancelling fails the commands still waiting with `CancellationError`.
     ///
     /// ```swift
     /// let results = try await connection.pipeline([RedisCommand("INCR", "a"), RedisCommand("INCR", "b")])

@@ -33,13 +33,15 @@ public struct RedisConnectionConfiguration: Sendable {
     public var clientName: String?
     /// The protocol to ask for with `HELLO`. Default ``ProtocolVersion/resp3``.
     public var protocolVersion: ProtocolVersion
-    /// How long connecting and the handshake may take. Default 10 seconds.
+    /// How long the TCP connection, and then each handshake command, may take.
+    /// Default 10 seconds.
     public var connectTimeout: Duration
     /// How long an ordinary command may wait for its reply; `nil` waits forever.
     /// Default 30 seconds.
     public var commandTimeout: Duration?
-    /// How long a blocking command (``RedisCommand/isBlocking``) may wait for its reply,
-    /// on top of the time it asks the server to block; `nil` waits forever. Default `nil`.
+    /// How long a blocking command (``RedisCommand/isBlocking``, such as `BLPOP`) may wait
+    /// for its reply; `nil` waits forever. Default `nil`: such commands carry their own
+    /// server-side timeout.
     public var blockingCommandTimeout: Duration?
     /// Bounds on the replies the decoder accepts.
     public var decoderLimits: RESPDecoderLimits
