@@ -35,6 +35,7 @@ let package = Package(
             traits: [.defaults, "CommandLineArguments"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -52,7 +53,11 @@ let package = Package(
             name: "RoostCoordination", dependencies: ["RoostCore", "RoostTasks"],
             swiftSettings: roostSettings),
         .target(
-            name: "RoostRedis", dependencies: ["RoostCoordination", log, nioCore, nioPosix],
+            name: "RoostRedis",
+            dependencies: [
+                "RoostCoordination", log, nioCore, nioPosix, serviceLifecycle,
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+            ],
             swiftSettings: roostSettings),
         .target(
             name: "RoostMySQL",

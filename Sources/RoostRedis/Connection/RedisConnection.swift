@@ -168,6 +168,15 @@ public final class RedisConnection: Sendable {
     /// Whether the connection is still open.
     public var isOpen: Bool { channel.isActive }
 
+    /// Completes when the channel has closed, for whatever reason.
+    var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
+    /// Starts closing without waiting, failing commands in flight.
+    func startClosing() {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.close(promise: nil) }
+    }
+
     private func defaultTimeout(for command: RedisCommand) -> Duration? {
         command.isBlocking ? configuration.blockingCommandTimeout : configuration.commandTimeout
     }
