@@ -82,9 +82,16 @@ public final class RedisConnection: Sendable {
             throw RedisConnectionError(.connectFailed, address: address, underlying: error)
         }
         channel.closeFuture.whenComplete { _ in continuation.finish() }
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
-        }.get()
+        let handler: NIOLoopBound<RedisChannelHandler>
+        do {
+            handler = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
+            }.get()
+        } catch {
+            // The channel closed before it could be used.
+            channel.close(promise: nil)
+            throw RedisConnectionError(.connectFailed, address: address, underlying: error)
+        }
         let connection = RedisConnection(
             configuration: configuration, channel: channel, handler: handler, pushes: pushes, logger: logger)
         do {
