@@ -56,12 +56,17 @@ final class RedisChannelHandler: ChannelInboundHandler {
             for command in commands { command.promise.fail(error) }
             return
         }
-        for command in commands {
+        // A pipeline whose commands share one deadline gets one timer, held by its last
+        // command (which completes last); otherwise each command gets its own.
+        let sharedTimeout = commands.count > 1 && commands.allSatisfy { $0.timeout == commands[0].timeout }
+            ? commands[0].timeout : nil
+        for (index, command) in commands.enumerated() {
             var request = Request(name: command.name, promise: command.promise, timeout: nil)
             if let timeout = command.timeout {
-                let id = command.id
-                request.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
-                    self.abandon(id: id, error: RedisTimeoutError(command: command.name, timeout: timeout))
+                if sharedTimeout == nil {
+                    request.timeout = scheduleTimeout(timeout, for: [command], context: context)
+                } else if index == commands.count - 1 {
+                    request.timeout = scheduleTimeout(timeout, for: commands, context: context)
                 }
             }
             switch stateMachine.send(id: command.id, request: request) {
@@ -75,6 +80,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
         context.write(wrapOutboundOut(bytes), promise: nil)
         scheduleFlush(context: context)
+    }
+
+    private func scheduleTimeout(_ timeout: Duration, for commands: [Outgoing], context: ChannelHandlerContext) -> Scheduled<Void> {
+        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+            for command in commands {
+                self.abandon(id: command.id, error: RedisTimeoutError(command: command.name, timeout: timeout))
+            }
+        }
     }
 
     /// Flushes once all writes already queued on the event loop have run, so commands

@@ -174,6 +174,35 @@ struct RedisChannelHandlerTests {
         #expect(harness.channel.isActive)
     }
 
+    @Test("a pipeline shares one deadline: commands answered in time succeed, the rest time out")
+    func pipelineDeadline() throws {
+        let harness = try Harness()
+        let futures = harness.send([RedisCommand("GET", "a"), RedisCommand("GET", "b"), RedisCommand("GET", "c")], timeout: .seconds(1))
+        try harness.reply("$1\r\na\r\n")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(try result(futures[0])?.get().string == "a")
+        for future in futures[1...] {
+            guard case .failure(let error as RedisTimeoutError) = result(future) else {
+                Issue.record("no timeout")
+                return
+            }
+            #expect(error.command == "GET")
+        }
+        try harness.reply("$1\r\nb\r\n$1\r\nc\r\n+PONG\r\n")
+        #expect(!harness.channel.isActive, "the PONG answers nothing, so the stream is out of step")
+    }
+
+    @Test("a pipeline answered in full before its deadline leaves no timer behind")
+    func pipelineDeadlineCancelled() throws {
+        let harness = try Harness()
+        let futures = harness.send([RedisCommand("GET", "a"), RedisCommand("GET", "b")], timeout: .seconds(1))
+        try harness.reply("$1\r\na\r\n$1\r\nb\r\n")
+        let next = harness.send([RedisCommand("PING")])[0]
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(5))
+        #expect(try futures.map { try result($0)?.get().string } == ["a", "b"])
+        #expect(result(next) == nil)
+    }
+
     @Test("abandoning a command (cancellation) fails it at once")
     func abandon() throws {
         let harness = try Harness()
