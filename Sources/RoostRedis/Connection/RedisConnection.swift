@@ -149,14 +149,8 @@ public final class RedisConnection: Sendable {
         guard !commands.isEmpty else { return [] }
         var buffer = channel.allocator.buffer(capacity: 32 * commands.count)
         for command in commands { command.encode(into: &buffer) }
-        let futures = try await submit(
+        return try await submit(
             buffer, names: commands.map(\.name), timeouts: commands.map { timeout ?? defaultTimeout(for: $0) })
-        var results: [Result<RESPValue, any Error>] = []
-        results.reserveCapacity(futures.count)
-        for future in futures {
-            do { results.append(.success(try await future.get())) } catch { results.append(.failure(error)) }
-        }
-        return results
     }
 
     /// Closes the connection. Commands in flight fail with ``RedisConnectionError`` of kind
@@ -188,9 +182,9 @@ public final class RedisConnection: Sendable {
         command.isBlocking ? configuration.blockingCommandTimeout : configuration.commandTimeout
     }
 
-    /// Hands encoded commands to the channel handler; returns their futures. Cancelling
-    /// the task abandons the commands that have not completed.
-    private func submit(_ bytes: ByteBuffer, names: [String], timeouts: [Duration?]) async throws -> [EventLoopFuture<RESPValue>] {
+    /// Hands encoded commands to the channel handler and waits for all their outcomes.
+    /// Cancelling the task abandons the commands that have not completed.
+    private func submit(_ bytes: ByteBuffer, names: [String], timeouts: [Duration?]) async throws -> [Result<RESPValue, any Error>] {
         try Task.checkCancellation()
         let eventLoop = channel.eventLoop
         let firstID = nextID.add(UInt64(names.count), ordering: .relaxed).oldValue
@@ -206,13 +200,18 @@ public final class RedisConnection: Sendable {
                 for command in commands { handler.value.abandon(id: command.id, error: CancellationError()) }
             }
         }
-        let futures = outgoing.map(\.promise.futureResult)
-        return await withTaskCancellationHandler {
+        // One wait for the whole batch; every future completes (reply, error, deadline,
+        // cancellation or close), so this cannot hang.
+        let all: EventLoopFuture<[Result<RESPValue, any Error>]> =
+            commands.count == 1
+            ? commands[0].promise.futureResult.map { [.success($0)] }.flatMapErrorWithEventLoop { error, loop in
+                loop.makeSucceededFuture([.failure(error)])
+            }
+            : EventLoopFuture.whenAllComplete(commands.map(\.promise.futureResult), on: eventLoop)
+        return try await withTaskCancellationHandler {
             eventLoop.execute { handler.value.write(bytes, commands: commands) }
             if Task.isCancelled { abandon() }
-            // Wait for every reply, so that cancellation reaches commands still in flight.
-            for future in futures { _ = try? await future.get() }
-            return futures
+            return try await all.get()
         } onCancel: {
             abandon()
         }
