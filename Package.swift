@@ -24,6 +24,7 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
     "RoostNTP": [nioPosix],
+    "RoostRedis": [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix],
 ]
 
 let package = Package(
@@ -44,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -61,7 +63,11 @@ let package = Package(
             name: "RoostCoordination", dependencies: ["RoostCore", "RoostTasks"],
             swiftSettings: roostSettings),
         .target(
-            name: "RoostRedis", dependencies: ["RoostCoordination", log, nioCore, nioPosix],
+            name: "RoostRedis",
+            dependencies: [
+                "RoostCoordination", log, nioCore, nioPosix, serviceLifecycle,
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+            ],
             swiftSettings: roostSettings),
         .target(
             name: "RoostMySQL",

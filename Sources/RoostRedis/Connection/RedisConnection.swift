@@ -1,0 +1,223 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One connection to a Redis server, safe to share between tasks.
+///
+/// Commands sent concurrently are pipelined: they are written as they come, and replies
+/// are matched to them in order, so many commands are in flight at once.
+///
+/// ```swift
+/// let connection = try await RedisConnection.connect(
+///     configuration: try RedisConnectionConfiguration(url: "redis://localhost:6379"))
+/// try await connection.set("greeting", to: "hello", expiration: .seconds(60))
+/// let greeting = try await connection.getString("greeting")
+/// let reply = try await connection.send("OBJECT", "ENCODING", "greeting")  // any command
+/// try await connection.close()
+/// ```
+public final class RedisConnection: Sendable {
+    /// The configuration the connection was opened with.
+    public let configuration: RedisConnectionConfiguration
+    /// RESP3 push frames (client-side caching invalidations, and so on), in arrival order.
+    /// Only one task should iterate it.
+    public let pushes: AsyncStream<RESPValue>
+
+    private let channel: any Channel
+    private let handler: NIOLoopBound<RedisChannelHandler>
+    private let nextID = Atomic<UInt64>(0)
+    private let negotiatedVersion = Atomic<Int>(2)
+    let logger: Logger
+
+    /// The protocol spoken on this connection: RESP3 if the server accepted `HELLO 3`.
+    public var protocolVersion: RedisConnectionConfiguration.ProtocolVersion {
+        negotiatedVersion.load(ordering: .relaxed) == 3 ? .resp3 : .resp2
+    }
+
+    private init(
+        configuration: RedisConnectionConfiguration, channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>,
+        pushes: AsyncStream<RESPValue>, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.channel = channel
+        self.handler = handler
+        self.pushes = pushes
+        self.logger = logger
+    }
+
+    /// Opens a connection and runs the handshake: `HELLO 3` (falling back to RESP2 when the
+    /// server refuses it), `AUTH`, `CLIENT SETNAME` and `SELECT` as configured.
+    ///
+    /// Throws ``RedisConnectionError`` when the server cannot be reached, and
+    /// ``RedisServerError`` when it rejects the credentials (`WRONGPASS`) or the database.
+    public static func connect(
+        configuration: RedisConnectionConfiguration,
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+        logger: Logger = Logger(label: "roost.redis")
+    ) async throws -> RedisConnection {
+        let (pushes, continuation) = AsyncStream.makeStream(
+            of: RESPValue.self, bufferingPolicy: .bufferingNewest(max(1, configuration.pushBufferSize)))
+        let address = configuration.address
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = RedisChannelHandler(
+                        limits: configuration.decoderLimits, address: address, logger: logger
+                    ) { value in
+                        if case .dropped = continuation.yield(value) {
+                            logger.warning("Dropped the oldest RESP3 push frame: nobody reads RedisConnection.pushes fast enough")
+                        }
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            continuation.finish()
+            throw RedisConnectionError(.connectFailed, address: address, underlying: error)
+        }
+        channel.closeFuture.whenComplete { _ in continuation.finish() }
+        let handler: NIOLoopBound<RedisChannelHandler>
+        do {
+            handler = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
+            }.get()
+        } catch {
+            // The channel closed before it could be used.
+            channel.close(promise: nil)
+            throw RedisConnectionError(.connectFailed, address: address, underlying: error)
+        }
+        let connection = RedisConnection(
+            configuration: configuration, channel: channel, handler: handler, pushes: pushes, logger: logger)
+        do {
+            try await connection.handshake()
+        } catch {
+            do {
+                try await connection.close()
+            } catch let closeError {
+                logger.debug("Closing after a failed handshake failed too", metadata: ["error": "\(closeError)"])
+            }
+            throw error
+        }
+        return connection
+    }
+
+    /// Sends any command and returns its reply: the escape hatch for commands without a
+    /// typed method.
+    ///
+    /// An error reply throws ``RedisServerError``. The reply must arrive within `timeout`
+    /// (default: the configured command timeout, or the blocking one for blocking
+    /// commands), or ``RedisTimeoutError`` is thrown. Cancelling the task throws
+    /// `CancellationError`; the connection stays usable either way.
+    ///
+    /// ```swift
+    /// let length = try await connection.send(RedisCommand("STRLEN", "greeting")).integer
+    /// ```
+    @discardableResult
+    public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws -> RESPValue {
+        let timeout = timeout ?? defaultTimeout(for: command)
+        var buffer = channel.allocator.buffer(capacity: 64)
+        command.encode(into: &buffer)
+        return try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get()
+    }
+
+    /// Sends a command given as a name and arguments.
+    ///
+    /// ```swift
+    /// try await connection.send("HSET", "user:1", "name", "Ada")
+    /// ```
+    @discardableResult
+    public func send(_ name: String, _ arguments: RedisArgument...) async throws -> RESPValue {
+        try await send(RedisCommand(name, arguments: arguments))
+    }
+
+    /// Writes all `commands` at once and returns each one's outcome, in order.
+    ///
+    /// One failing command (a server error, say) does not fail the others. The call throws
+    /// `CancellationError` when the task is cancelled before anything is written; once
+    /// written, cancelling fails the commands still waiting with `CancellationError`.
+    ///
+    /// ```swift
+    /// let results = try await connection.pipeline([RedisCommand("INCR", "a"), RedisCommand("INCR", "b")])
+    /// ```
+    public func pipeline(_ commands: [RedisCommand], timeout: Duration? = nil) async throws -> [Result<RESPValue, any Error>] {
+        guard !commands.isEmpty else { return [] }
+        var buffer = channel.allocator.buffer(capacity: 32 * commands.count)
+        for command in commands { command.encode(into: &buffer) }
+        return try await submit(
+            buffer, names: commands.map(\.name), timeouts: commands.map { timeout ?? defaultTimeout(for: $0) })
+    }
+
+    /// Closes the connection. Commands in flight fail with ``RedisConnectionError`` of kind
+    /// ``RedisConnectionError/Kind/closedByClient``. Closing twice is harmless.
+    public func close() async throws {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.close(promise: promise) }
+        do {
+            try await promise.futureResult.get()
+        } catch ChannelError.alreadyClosed {
+            return
+        }
+    }
+
+    /// Whether the connection is still open.
+    public var isOpen: Bool { channel.isActive }
+
+    /// Completes when the channel has closed, for whatever reason.
+    var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
+    /// Starts closing without waiting, failing commands in flight.
+    func startClosing() {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.close(promise: nil) }
+    }
+
+    private func defaultTimeout(for command: RedisCommand) -> Duration? {
+        command.isBlocking ? configuration.blockingCommandTimeout : configuration.commandTimeout
+    }
+
+    /// Hands encoded commands to the channel handler and waits for all their outcomes.
+    /// Cancelling the task abandons the commands that have not completed.
+    private func submit(_ bytes: ByteBuffer, names: [String], timeouts: [Duration?]) async throws -> [Result<RESPValue, any Error>] {
+        try Task.checkCancellation()
+        let eventLoop = channel.eventLoop
+        let firstID = nextID.add(UInt64(names.count), ordering: .relaxed).oldValue
+        var outgoing: [RedisChannelHandler.Outgoing] = []
+        outgoing.reserveCapacity(names.count)
+        for (offset, name) in names.enumerated() {
+            outgoing.append(.init(id: firstID + UInt64(offset), name: name, promise: eventLoop.makePromise(), timeout: timeouts[offset]))
+        }
+        let handler = self.handler
+        let commands = outgoing
+        let abandon: @Sendable () -> Void = {
+            eventLoop.execute {
+                for command in commands { handler.value.abandon(id: command.id, error: CancellationError()) }
+            }
+        }
+        // One wait for the whole batch; every future completes (reply, error, deadline,
+        // cancellation or close), so this cannot hang.
+        let all: EventLoopFuture<[Result<RESPValue, any Error>]> =
+            commands.count == 1
+            ? commands[0].promise.futureResult.map { [.success($0)] }.flatMapErrorWithEventLoop { error, loop in
+                loop.makeSucceededFuture([.failure(error)])
+            }
+            : EventLoopFuture.whenAllComplete(commands.map(\.promise.futureResult), on: eventLoop)
+        return try await withTaskCancellationHandler {
+            eventLoop.execute { handler.value.write(bytes, commands: commands) }
+            if Task.isCancelled { abandon() }
+            return try await all.get()
+        } onCancel: {
+            abandon()
+        }
+    }
+
+    func setNegotiatedVersion(_ version: RedisConnectionConfiguration.ProtocolVersion) {
+        negotiatedVersion.store(version.rawValue, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,104 @@
+import NIOCore
+
+/// The life of one connection, as pure state: which requests wait for which reply.
+///
+/// Redis answers commands in the order it received them, so replies are matched to
+/// requests first-in, first-out. RESP3 push frames are out of band and never consume a
+/// request. The machine performs no I/O: every event returns an action for the channel
+/// handler to execute, so it is tested without a network.
+///
+/// `Request` is whatever the caller needs to complete a request (a promise, in the
+/// channel handler).
+struct RedisConnectionStateMachine<Request> {
+    /// A request waiting for its reply. `request` is `nil` once the caller gave up (timeout
+    /// or cancellation): the reply still arrives, and is then discarded.
+    private struct Slot {
+        let id: UInt64
+        var request: Request?
+    }
+
+    private enum State {
+        case active
+        case closed(any Error)
+    }
+
+    private var state: State = .active
+    private var inFlight = CircularBuffer<Slot>(initialCapacity: 16)
+
+    /// How many replies are still expected, abandoned requests included.
+    var inFlightCount: Int { inFlight.count }
+
+    /// Whether the connection is closed.
+    var isClosed: Bool { closeError != nil }
+
+    /// The error the connection closed with, if it is closed.
+    var closeError: (any Error)? {
+        if case .closed(let error) = state { return error }
+        return nil
+    }
+
+    enum SendAction {
+        /// Write the request's bytes.
+        case write
+        /// Do not write; fail the request with this error.
+        case fail(any Error)
+    }
+
+    /// A request is about to be written.
+    mutating func send(id: UInt64, request: Request) -> SendAction {
+        switch state {
+        case .active:
+            inFlight.append(Slot(id: id, request: request))
+            return .write
+        case .closed(let error):
+            return .fail(error)
+        }
+    }
+
+    enum ReceiveAction {
+        /// Complete the request with this reply.
+        case succeed(Request, RESPValue)
+        /// Deliver an out-of-band push frame.
+        case push(RESPValue)
+        /// The reply belongs to an abandoned request, or arrived after closing: drop it.
+        case discard
+        /// A reply nobody asked for: the stream is out of step. Close the connection and
+        /// fail these requests with the error.
+        case closeAndFail([Request], any Error)
+    }
+
+    /// A complete value arrived from the server.
+    mutating func receive(_ value: RESPValue) -> ReceiveAction {
+        guard case .active = state else { return .discard }
+        if case .push = value.withoutAttributes { return .push(value) }
+        guard let slot = inFlight.popFirst() else {
+            return closeAndFail(RedisProtocolError(.unexpectedReply, "a \(value.typeName) reply with no command waiting"))
+        }
+        guard let request = slot.request else { return .discard }
+        return .succeed(request, value)
+    }
+
+    /// The caller stopped waiting for request `id` (deadline passed, or task cancelled).
+    /// Returns the request to fail, or `nil` if it already completed.
+    mutating func abandon(id: UInt64) -> Request? {
+        guard let index = inFlight.firstIndex(where: { $0.id == id }) else { return nil }
+        let request = inFlight[index].request
+        inFlight[index].request = nil
+        return request
+    }
+
+    /// The connection failed (decode error, socket error) or is being closed: every
+    /// request still waiting fails with `error`. Returns them; empty if already closed.
+    mutating func closeAndFail(_ error: any Error) -> ReceiveAction {
+        .closeAndFail(close(error), error)
+    }
+
+    /// Moves to closed, returning the requests that were still waiting.
+    mutating func close(_ error: any Error) -> [Request] {
+        guard case .active = state else { return [] }
+        state = .closed(error)
+        let waiting = inFlight.compactMap(\.request)
+        inFlight.removeAll()
+        return waiting
+    }
+}

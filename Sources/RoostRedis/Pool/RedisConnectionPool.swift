@@ -1,0 +1,149 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import _ConnectionPoolModule
+
+/// A pool of ``RedisConnection``s: it opens connections on demand up to a maximum, keeps a
+/// minimum open, pings idle ones, closes surplus idle ones, and reconnects with backoff
+/// after the server goes away.
+///
+/// The pool is a `Service`: it works while ``run()`` runs, and shuts down when that task
+/// is cancelled (or when the service group stops).
+///
+/// ```swift
+/// let pool = RedisConnectionPool(configuration: RedisPoolConfiguration(
+///     connection: try RedisConnectionConfiguration(url: "redis://localhost")))
+/// try await withThrowingTaskGroup(of: Void.self) { group in
+///     group.addTask { try await pool.run() }
+///     let visits = try await pool.withConnection { try await $0.increment("visits") }
+///     group.cancelAll()
+/// }
+/// ```
+public final class RedisConnectionPool: Service {
+    typealias Pool = ConnectionPool<
+        PooledRedisConnection, Int, ConnectionIDGenerator, RedisLeaseRequest, Int,
+        RedisKeepAliveBehavior, RedisPoolObserver, ContinuousClock
+    >
+
+    /// The configuration the pool was created with.
+    public let configuration: RedisPoolConfiguration
+    private let pool: Pool
+    private let requestIDs = Atomic<Int>(0)
+
+    /// Creates a pool; no connection opens before ``run()`` starts.
+    public init(
+        configuration: RedisPoolConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "roost.redis.pool")
+    ) {
+        self.configuration = configuration
+        var poolConfiguration = ConnectionPoolConfiguration()
+        poolConfiguration.minimumConnectionCount = configuration.minimumConnections
+        poolConfiguration.maximumConnectionSoftLimit = max(1, configuration.maximumConnections)
+        poolConfiguration.maximumConnectionHardLimit = max(1, configuration.maximumConnections)
+        poolConfiguration.idleTimeout = configuration.idleTimeout
+        poolConfiguration.circuitBreakerTripAfter = configuration.circuitBreakerTripAfter
+        let connectionConfiguration = configuration.connection
+        self.pool = Pool(
+            configuration: poolConfiguration,
+            idGenerator: ConnectionIDGenerator(),
+            requestType: RedisLeaseRequest.self,
+            keepAliveBehavior: RedisKeepAliveBehavior(keepAliveFrequency: configuration.keepAliveFrequency),
+            observabilityDelegate: RedisPoolObserver(logger: logger, address: connectionConfiguration.address),
+            clock: ContinuousClock()
+        ) { id, _ in
+            var connectionLogger = logger
+            connectionLogger[metadataKey: "redis.connection"] = "\(id)"
+            let connection = try await RedisConnection.connect(
+                configuration: connectionConfiguration, eventLoop: eventLoopGroup.any(), logger: connectionLogger)
+            return ConnectionAndMetadata(
+                connection: PooledRedisConnection(id: id, connection: connection), maximalStreamsOnConnection: 1)
+        }
+    }
+
+    /// Maintains the connections until the task is cancelled, then closes them all.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await pool.run()
+        } onGracefulShutdown: {
+            self.pool.triggerForceShutdown()
+        }
+    }
+
+    /// Leases a connection for the duration of `body`, then returns it to the pool.
+    ///
+    /// Waits at most `leaseTimeout` (default ``RedisPoolConfiguration/leaseTimeout``) for a
+    /// free connection, then throws ``RedisPoolError``. The connection is exclusive to `body`, so `MULTI`/`EXEC`,
+    /// `WATCH` and blocking commands are safe in it.
+    ///
+    /// ```swift
+    /// let name = try await pool.withConnection { try await $0.getString("user:1:name") }
+    /// ```
+    public func withConnection<Result: Sendable>(
+        leaseTimeout: Duration? = nil, _ body: (RedisConnection) async throws -> Result
+    ) async throws -> Result {
+        let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
+        defer { lease.release() }
+        return try await body(lease.connection.connection)
+    }
+
+    /// Sends one command on a pooled connection.
+    @discardableResult
+    public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws -> RESPValue {
+        try await withConnection { try await $0.send(command, timeout: timeout) }
+    }
+
+    private func lease(timeout: Duration) async throws -> ConnectionLease<PooledRedisConnection> {
+        let address = configuration.connection.address
+        let pool = self.pool
+        let id = requestIDs.add(1, ordering: .relaxed).oldValue
+        let state = RedisLeaseState()
+        let withdraw: @Sendable (RedisLeaseState.Withdrawal) -> Void = { reason in
+            if state.withdraw(reason) { pool.cancelLeaseConnection(id) }
+        }
+        do {
+            return try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await Task.sleep(for: timeout)
+                        withdraw(.timeout)
+                    }
+                    let lease = try await withCheckedThrowingContinuation {
+                        (continuation: CheckedContinuation<ConnectionLease<PooledRedisConnection>, any Error>) in
+                        if let reason = state.submit() {
+                            continuation.resume(throwing: Self.error(for: reason, address: address, timeout: timeout))
+                        } else {
+                            pool.leaseConnection(RedisLeaseRequest(id: id, continuation: continuation))
+                        }
+                    }
+                    group.cancelAll()
+                    return lease
+                }
+            } onCancel: {
+                withdraw(.cancelled)
+            }
+        } catch let error as ConnectionPoolError {
+            if error == .requestCancelled, let reason = state.withdrawal {
+                throw Self.error(for: reason, address: address, timeout: timeout)
+            }
+            throw Self.translate(error, address: address)
+        }
+    }
+
+    private static func error(for withdrawal: RedisLeaseState.Withdrawal, address: String, timeout: Duration) -> any Error {
+        switch withdrawal {
+        case .timeout: RedisPoolError(.timeout, address: address, timeout: timeout)
+        case .cancelled: CancellationError()
+        }
+    }
+
+    private static func translate(_ error: ConnectionPoolError, address: String) -> any Error {
+        switch error {
+        case .requestCancelled: CancellationError()
+        case .poolShutdown: RedisPoolError(.shutdown, address: address)
+        default: RedisPoolError(.unavailable, address: address, underlying: error)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// RoostRedis: in progress.

@@ -1,0 +1,125 @@
+import Foundation
+import RoostTestSupport
+import Testing
+
+@testable import RoostRedis
+
+@Suite("Connection pool against redis-server", .requires(.redis))
+struct RedisConnectionPoolTests {
+    private func poolConfiguration(name: String, maximum: Int) throws -> RedisPoolConfiguration {
+        var connection = try RedisConnectionConfiguration(url: TestServer.redis.url().absoluteString)
+        connection.clientName = name
+        var configuration = RedisPoolConfiguration(connection: connection)
+        configuration.maximumConnections = maximum
+        return configuration
+    }
+
+    /// Runs `body` while the pool runs, then stops the pool.
+    private func withRunningPool<Result: Sendable>(
+        _ configuration: RedisPoolConfiguration, _ body: (RedisConnectionPool) async throws -> Result
+    ) async throws -> Result {
+        let pool = RedisConnectionPool(configuration: configuration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pool.run() }
+            defer { group.cancelAll() }
+            return try await body(pool)
+        }
+    }
+
+    /// The ids of the server's clients named `name`.
+    private func clientIDs(named name: String, using admin: RedisConnection) async throws -> [Int64] {
+        let list = try await admin.send("CLIENT", "LIST").string ?? ""
+        return list.split(separator: "\n").compactMap { line -> Int64? in
+            guard line.contains(" name=\(name) ") else { return nil }
+            return line.split(separator: " ").first { $0.hasPrefix("id=") }.flatMap { Int64($0.dropFirst(3)) }
+        }
+    }
+
+    @Test("many concurrent callers share at most the maximum number of connections")
+    func concurrency() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        try await withRunningPool(try poolConfiguration(name: name, maximum: 3)) { pool in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<200 { group.addTask { _ = try await pool.withConnection { try await $0.increment(key) } } }
+                try await group.waitForAll()
+            }
+            #expect(try await pool.send(RedisCommand("GET", .string(key))).integer == 200)
+            let open = try await clientIDs(named: name, using: admin)
+            #expect((1...3).contains(open.count))
+        }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
+    @Test("waiting longer than the lease timeout throws redis.pool.timeout")
+    func leaseTimeout() async throws {
+        let configuration = try poolConfiguration(name: "pool-timeout", maximum: 1)
+        try await withRunningPool(configuration) { pool in
+            let (held, heldContinuation) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { heldContinuation.finish() }
+                    try await pool.withConnection { _ in
+                        heldContinuation.yield()
+                        for await _ in release { break }
+                    }
+                }
+                for await _ in held { break }
+                let error = await #expect(throws: RedisPoolError.self) {
+                    try await pool.withConnection(leaseTimeout: .milliseconds(100)) { try await $0.ping() }
+                }
+                #expect(error?.code.rawValue == "redis.pool.timeout")
+                // A waiter whose task is cancelled stops waiting with CancellationError.
+                let waiter = Task { try await pool.withConnection { try await $0.ping() } }
+                waiter.cancel()
+                let cancelled = await waiter.result
+                guard case .failure(is CancellationError) = cancelled else {
+                    Issue.record("expected CancellationError, got \(cancelled)")
+                    return
+                }
+                releaseContinuation.yield()
+                try await group.waitForAll()
+            }
+            #expect(try await pool.withConnection { try await $0.ping() } == "PONG")
+        }
+    }
+
+    @Test("after the server drops every pooled connection, the pool reconnects")
+    func reconnects() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let admin = try await connectToTestServer()
+        try await withRunningPool(try poolConfiguration(name: name, maximum: 2)) { pool in
+            #expect(try await pool.withConnection { try await $0.ping() } == "PONG")
+            let before = try await clientIDs(named: name, using: admin)
+            #expect(!before.isEmpty)
+            for id in before { try await admin.send("CLIENT", "KILL", "ID", .integer(id)) }
+            // A lease may still hand out a connection whose close is in flight: only
+            // connection errors are acceptable until a fresh connection answers.
+            var answered = false
+            for _ in 0..<100 where !answered {
+                do {
+                    answered = try await pool.withConnection { try await $0.ping() } == "PONG"
+                } catch is RedisConnectionError {
+                    continue
+                }
+            }
+            #expect(answered)
+            let after = try await clientIDs(named: name, using: admin)
+            #expect(!after.isEmpty)
+            #expect(Set(after).isDisjoint(with: before))
+        }
+        try await admin.close()
+    }
+
+    @Test("a lease made while the pool is not running waits, then times out")
+    func notRunning() async throws {
+        var configuration = try poolConfiguration(name: "pool-stopped", maximum: 1)
+        configuration.leaseTimeout = .milliseconds(100)
+        let pool = RedisConnectionPool(configuration: configuration)
+        let error = await #expect(throws: RedisPoolError.self) { try await pool.withConnection { try await $0.ping() } }
+        #expect(error?.kind == .timeout)
+    }
+}

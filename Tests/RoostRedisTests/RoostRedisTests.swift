@@ -1,1 +1,0 @@
-// RoostRedisTests: in progress.
