@@ -21,5 +21,9 @@ let package = Package(
             name: "bench-scope",
             dependencies: [.product(name: "RoostScope", package: "Roost")],
             swiftSettings: settings),
+        .executableTarget(
+            name: "bench-redis",
+            dependencies: [.product(name: "RoostRedis", package: "Roost")],
+            swiftSettings: settings),
     ]
 )
