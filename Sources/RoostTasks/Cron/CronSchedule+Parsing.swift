@@ -93,7 +93,7 @@ extension CronSchedule {
         if field == .month, let index = Self.monthNames.firstIndex(of: upper) { return index + 1 }
         if field == .dayOfWeek, let index = Self.weekdayNames.firstIndex(of: upper) { return index }
         guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let number = Int(text) else {
-            throw error(field, item, text.isEmpty ? .empty : .notAValue)
+            throw error(field, item, .notAValue)
         }
         guard bounds.contains(number) else { throw error(field, item, .outOfRange(number, bounds)) }
         return number
