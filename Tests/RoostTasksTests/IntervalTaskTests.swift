@@ -123,6 +123,17 @@ import Testing
         try await again
     }
 
+    @Test func stopBeforeRunEndsTheRunAtOnce() async throws {
+        let runs = Counter()
+        let task = IntervalTask(name: "early", interval: .seconds(1), runsImmediately: true, clock: ManualClock()) {
+            runs.increment()
+        }
+        task.stop()
+        try await task.run()
+        #expect(runs.current == 0)
+        #expect(!task.isRunning)
+    }
+
     @Test func jitterDelaysEachRunByARandomPart() async throws {
         let clock = ManualClock()
         let starts = EventLog<Double>()

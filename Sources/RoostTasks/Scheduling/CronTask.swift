@@ -85,6 +85,7 @@ public final class CronTask<C: Clock>: Service, Sendable where C.Duration == Dur
     }
 
     /// Ends ``run()`` like a graceful shutdown: runs in progress finish, no new one starts.
+    /// Called before ``run()``, it makes the next run end at once.
     public func stop() { runner.stop() }
 
     /// The next `count` times the task will run, from the current wall-clock time.

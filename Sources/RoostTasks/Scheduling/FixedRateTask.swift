@@ -99,6 +99,7 @@ public final class FixedRateTask<C: Clock>: Service, Sendable where C.Duration =
     }
 
     /// Ends ``run()`` like a graceful shutdown: runs in progress finish, no new one starts.
+    /// Called before ``run()``, it makes the next run end at once.
     public func stop() { runner.stop() }
 
     /// The first tick of the grid through `tick` that is not before `instant`.

@@ -65,6 +65,7 @@ public final class IntervalTask<C: Clock>: Service, Sendable where C.Duration ==
     }
 
     /// Ends ``run()`` like a graceful shutdown: a run in progress finishes, no new one starts.
+    /// Called before ``run()``, it makes the next run end at once.
     public func stop() { runner.stop() }
 }
 

@@ -47,9 +47,14 @@ final class ScheduleRunner<C: Clock>: Sendable where C.Duration == Duration {
         try state.withLock { state throws(ScheduledTaskError) in
             guard !state.isRunning else { throw ScheduledTaskError(task: name, reason: .alreadyRunning) }
             state.isRunning = true
-            state.isStopped = false
         }
-        defer { state.withLock { $0.isRunning = false } }
+        // A stop requested before the run began ends it at once; once over, the task may run again.
+        defer {
+            state.withLock { state in
+                state.isRunning = false
+                state.isStopped = false
+            }
+        }
         logger.debug("Scheduled task started")
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
