@@ -16,7 +16,7 @@ public struct AccessLogMiddleware<Context: RoostRequestContext & RemoteAddressRe
     private let clientIP: ClientIPResolver
 
     /// Creates the middleware, logging at `level`, resolving clients with `clientIP`.
-    public init(level: Logger.Level = .info, clientIP: ClientIPResolver = try! ClientIPResolver()) {
+    public init(level: Logger.Level = .info, clientIP: ClientIPResolver = .direct) {
         self.level = level
         self.clientIP = clientIP
     }

@@ -18,11 +18,19 @@ public struct ClientIPResolver: Sendable {
     /// The networks whose forwarding headers are believed.
     public let trustedProxies: [IPNetwork]
 
+    /// A resolver that trusts no proxy: the peer is always the client.
+    public static let direct = ClientIPResolver(trustedNetworks: [])
+
+    /// Creates a resolver from parsed networks.
+    public init(trustedNetworks: [IPNetwork]) {
+        self.trustedProxies = trustedNetworks
+    }
+
     /// Creates a resolver; proxies are CIDR blocks or single addresses.
     public init(trustedProxies: [String] = []) throws(InvalidIPNetwork) {
         var networks: [IPNetwork] = []
         for proxy in trustedProxies { networks.append(try IPNetwork(proxy)) }
-        self.trustedProxies = networks
+        self.init(trustedNetworks: networks)
     }
 
     /// The client's address, or `nil` when the peer's address is unknown (e.g. in tests

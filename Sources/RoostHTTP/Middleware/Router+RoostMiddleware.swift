@@ -17,7 +17,7 @@ public struct RoostMiddlewareOptions: Sendable {
     /// Creates options; the defaults suit a service behind no proxy.
     public init(
         requestTimeout: Duration = .seconds(30), maxBodyBytes: Int = 2 << 20, accessLog: Bool = true,
-        debug: Bool = false, clientIP: ClientIPResolver = try! ClientIPResolver()
+        debug: Bool = false, clientIP: ClientIPResolver = .direct
     ) {
         self.requestTimeout = requestTimeout
         self.maxBodyBytes = maxBodyBytes
