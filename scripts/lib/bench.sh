@@ -41,7 +41,7 @@ roost_bench_venv() {
 # Builds a product in release mode: roost_bench_build DIR PRODUCT; prints the binary path.
 roost_bench_build() {
     local dir="$1" product="$2"
-    (cd "$dir" && swift build -c release --product "$product" >&2)
+    (cd "$dir" && swift build -c release --product "$product" >&2) || roost_fail "building $product failed"
     echo "$(cd "$dir" && swift build -c release --show-bin-path)/$product"
 }
 
