@@ -17,7 +17,9 @@ let operation = arguments[5]
 let value = String(repeating: "x", count: 3)  // redis-benchmark's default payload size
 let connections = try await withThrowingTaskGroup(of: RedisConnection.self) { group in
     for _ in 0..<clients { group.addTask { try await RedisConnection.connect(configuration: configuration) } }
-    return try await group.reduce(into: []) { $0.append($1) }
+    var all: [RedisConnection] = []
+    for try await connection in group { all.append(connection) }
+    return all
 }
 _ = try await connections[0].send("SET", "key:__rand_int__", .string(value))
 
