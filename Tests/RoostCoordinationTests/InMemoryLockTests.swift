@@ -1,0 +1,97 @@
+import RoostCoordination
+import RoostCoordinationContracts
+import RoostCore
+import RoostTestSupport
+import Testing
+
+@Suite struct InMemoryLockContractTests {
+    @Test(arguments: LockContract.cases)
+    func contract(_ check: ContractCase<LockContractEnvironment>) async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock)
+        try await check.run(LockContractEnvironment(time: .manual(clock)) { lock })
+    }
+}
+
+@Suite struct InMemoryLockTests {
+    @Test func takingOverAnExpiredHolderMarksItsLeaseLostAtOnce() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock)
+        let old = try #require(try lock.tryAcquire("k", ttl: .seconds(1)))
+        clock.advance(by: .seconds(1))
+        #expect(old.isHeld)
+        let new = try #require(try lock.tryAcquire("k", ttl: .seconds(1)))
+        #expect(old.lostError?.reason == .expired)
+        #expect(old.lostError?.fencingToken == 1)
+        #expect(new.fencingToken == 2)
+    }
+
+    @Test func aReleaseWakesAWaiterWithoutTimePassing() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock)
+        let holder = try #require(try lock.tryAcquire("k", ttl: .seconds(60)))
+        async let waiter = lock.acquire("k", ttl: .seconds(60), timeout: .seconds(10))
+        await clock.waitForSleepers(count: 1)
+        lock.release(holder)
+        let lease = try await waiter
+        #expect(lease.fencingToken == 2)
+        #expect(clock.now == ManualClock.Instant(offset: .zero))
+    }
+
+    @Test func retriesFollowTheJitteredBackoffUpToTheDeadline() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock, retryBackoff: .init(base: .seconds(1), cap: .seconds(4), jitter: .equal))
+        _ = try #require(try lock.tryAcquire("k", ttl: .seconds(3_600)))
+        async let waiter = lock.acquire("k", ttl: .seconds(60), timeout: .seconds(10))
+        var wakes: [Duration] = []
+        while wakes.count < 20 {
+            await clock.waitForSleepers(count: 1)
+            let deadline = try #require(clock.sleeperDeadlines.first)
+            wakes.append(deadline.offset)
+            clock.advance(to: deadline)
+            if deadline.offset == .seconds(10) { break }
+        }
+        do {
+            _ = try await waiter
+            Issue.record("the wait did not time out")
+        } catch let error as LockError {
+            #expect(error == LockError(key: "k", reason: .timeout(.seconds(10))))
+        }
+        let gaps = zip([Duration.zero] + wakes, wakes).map { $1 - $0 }
+        // Equal jitter: retry n waits between half and all of min(cap, base * 2^(n-1)).
+        for (index, gap) in gaps.dropLast().enumerated() {
+            let full = min(Duration.seconds(4), .seconds(1) * (1 << index))
+            #expect(gap >= full / 2 && gap <= full, "retry \(index + 1) waited \(gap)")
+        }
+        #expect(wakes.last == .seconds(10))
+    }
+
+    @Test func cancellingAWaiterEndsItsWait() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock)
+        _ = try #require(try lock.tryAcquire("k", ttl: .seconds(3_600)))
+        let waiter = Task { try await lock.acquire("k", ttl: .seconds(1), timeout: .seconds(3_600)) }
+        await clock.waitForSleepers(count: 1)
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+    }
+
+    @Test func renewalRunsOnTheInjectedClockEveryThirdOfTheTTL() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock)
+        let gate = Gate()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await lock.withLock("k", ttl: .seconds(3), timeout: .zero) { _ in await gate.wait() }
+            }
+            await clock.waitForSleepers(count: 1)
+            #expect(clock.sleeperDeadlines == [ManualClock.Instant(offset: .seconds(1))])
+            clock.advance(by: .seconds(1))
+            await eventually { clock.sleeperDeadlines == [ManualClock.Instant(offset: .seconds(2))] }
+            gate.open()
+            try await group.waitForAll()
+        }
+        #expect(clock.sleeperCount == 0)
+        #expect(lock.isLocked("k") == false)
+    }
+}
