@@ -15,6 +15,10 @@ import Testing
 public struct ContractTime: Sendable {
     /// Moves time forward by the duration (or waits it out).
     public let advance: @Sendable (Duration) async throws -> Void
+    /// Moves time forward by the duration once at least the given number of timers are
+    /// waiting on the clock (a manual clock), or waits the duration out (real time). Use
+    /// it to step background timers, such as lease renewal, one firing at a time.
+    public let advanceWhenWaiting: @Sendable (_ timers: Int, _ duration: Duration) async throws -> Void
     /// Lets other tasks make progress once, while polling for a condition.
     public let pause: @Sendable () async throws -> Void
     /// How many pauses a poll may take before the condition counts as never met.
@@ -23,10 +27,12 @@ public struct ContractTime: Sendable {
     /// Creates a time source from its parts.
     public init(
         advance: @escaping @Sendable (Duration) async throws -> Void,
+        advanceWhenWaiting: @escaping @Sendable (_ timers: Int, _ duration: Duration) async throws -> Void,
         pause: @escaping @Sendable () async throws -> Void,
         pollLimit: Int
     ) {
         self.advance = advance
+        self.advanceWhenWaiting = advanceWhenWaiting
         self.pause = pause
         self.pollLimit = pollLimit
     }
@@ -38,6 +44,10 @@ public struct ContractTime: Sendable {
                 clock.advance(by: duration)
                 for _ in 0..<20 { await Task.yield() }
             },
+            advanceWhenWaiting: { timers, duration in
+                await clock.waitForSleepers(count: timers)
+                clock.advance(by: duration)
+            },
             pause: { await Task.yield() },
             pollLimit: 100_000)
     }
@@ -45,6 +55,7 @@ public struct ContractTime: Sendable {
     /// Real time: advancing sleeps, polling sleeps a millisecond per step (up to 10 s).
     public static let real = ContractTime(
         advance: { try await Task.sleep(for: $0) },
+        advanceWhenWaiting: { _, duration in try await Task.sleep(for: duration) },
         pause: { try await Task.sleep(for: .milliseconds(1)) },
         pollLimit: 10_000)
 
