@@ -6,7 +6,7 @@ import RoostTestSupport
 import Testing
 
 @Suite struct InMemoryEventBusContractTests {
-    @Test(arguments: EventBusContract.cases + EventBusContract.shutdownCases)
+    @Test(arguments: EventBusContract.cases + EventBusContract.shutdownCases + EventBusContract.durableCases)
     func contract(_ check: ContractCase<EventBusContractEnvironment>) async throws {
         let clock = ManualClock()
         let bus = InMemoryEventBus(clock: clock)
@@ -116,5 +116,66 @@ private struct Unencodable: Event {
             try await group.waitForAll()
         }
         #expect(bus.subscriberCount == 0)
+    }
+}
+
+@Suite struct InMemoryDurableEventBusTests {
+    @Test func aCancelledHandlerLeavesItsEventForRedelivery() async throws {
+        let clock = ManualClock()
+        let bus = InMemoryEventBus(clock: clock)
+        let mode = SubscriptionMode.durable(group: "g", redeliverAfter: .seconds(5))
+        try await bus.subscribe(to: ContractPing.self, mode: mode) { _ in }
+        try bus.publish(ContractPing(number: 1))
+        let handling = Gate()
+        let consumer = Task {
+            try await bus.listen(to: ContractPing.self, mode: mode) { _ in
+                handling.open()
+                await untilCancelled()
+                try Task.checkCancellation()
+            }
+        }
+        await handling.wait()
+        consumer.cancel()
+        await #expect(throws: CancellationError.self) { try await consumer.value }
+        #expect(bus.pendingCount(of: ContractPing.self, group: "g") == 1)
+        async let redelivered = bus.subscribe(to: ContractPing.self, mode: mode) { pings in
+            var iterator = pings.makeAsyncIterator()
+            return try await iterator.next()
+        }
+        await clock.waitForSleepers(count: 1)
+        #expect(clock.sleeperDeadlines == [ManualClock.Instant(offset: .seconds(5))])
+        clock.advance(by: .seconds(5))
+        #expect(try await redelivered == ContractPing(number: 1))
+        #expect(bus.pendingCount(of: ContractPing.self, group: "g") == 0)
+    }
+
+    @Test func shutdownEndsDurableListenersOnceTheirQueueIsEmpty() async throws {
+        let bus = InMemoryEventBus(clock: ManualClock())
+        let mode = SubscriptionMode.durable(group: "g")
+        let handled = Shared<[Int]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await bus.listen(to: ContractPing.self, mode: mode) { ping in handled.update { $0.append(ping.number) } }
+            }
+            await eventually { bus.subscriberCount == 1 }
+            for number in 1...3 { try bus.publish(ContractPing(number: number)) }
+            await bus.shutdown()
+            try await group.waitForAll()
+        }
+        #expect(handled.value == [1, 2, 3])
+        #expect(bus.pendingCount(of: ContractPing.self, group: "g") == 0)
+    }
+
+    @Test func aFullGroupQueueDropsTheOldestEvent() async throws {
+        let bus = InMemoryEventBus(bufferLimit: 2, clock: ManualClock())
+        let mode = SubscriptionMode.durable(group: "g")
+        try await bus.subscribe(to: ContractPing.self, mode: mode) { _ in }
+        for number in 1...3 { try bus.publish(ContractPing(number: number)) }
+        #expect(bus.droppedCount == 1)
+        let numbers = try await bus.subscribe(to: ContractPing.self, mode: mode) { pings in
+            var iterator = pings.makeAsyncIterator()
+            return [try await iterator.next()?.number, try await iterator.next()?.number]
+        }
+        #expect(numbers == [2, 3])
     }
 }

@@ -20,10 +20,12 @@
 ///
 /// In ``SubscriptionMode/broadcast`` mode (publish/subscribe) each event goes to every
 /// subscriber present at the time, fire-and-forget: nothing is stored for subscribers
-/// that come later or acknowledged. A subscriber counts as having handled an event when
-/// it asks for the next one or leaves its scope normally; leaving the scope by throwing
-/// leaves the current event unhandled. Broadcast ignores that distinction; modes with
-/// acknowledgement (at-least-once consumer groups) redeliver unhandled events.
+/// that come later or acknowledged. In ``SubscriptionMode/durable(group:redeliverAfter:maxDeliveries:)``
+/// mode each event goes to one subscriber of a consumer group, at least once.
+///
+/// A subscriber acknowledges an event by asking for the next one or by leaving its
+/// scope normally; leaving the scope by throwing (or being cancelled) leaves the current
+/// event unacknowledged, so durable mode redelivers it.
 ///
 /// ## Shutdown
 ///
@@ -45,6 +47,10 @@ public protocol EventBus: Sendable {
         to type: E.Type, mode: SubscriptionMode, _ body: (EventSubscription<E>) async throws -> Result
     ) async throws -> Result
 
+    /// The events of type `E` that durable group `group` gave up on after its maximum
+    /// number of deliveries, oldest first (empty for an unknown group).
+    func deadLetters<E: Event>(of type: E.Type, group: String) async throws -> [EventEnvelope]
+
     /// Shuts the bus down gracefully; see the protocol's discussion. Returns early, with
     /// subscriptions still finishing, if the calling task is cancelled.
     func shutdown() async
@@ -54,6 +60,7 @@ public protocol EventBus: Sendable {
 public struct SubscriptionMode: Sendable, Hashable {
     enum Kind: Hashable {
         case broadcast
+        case durable(group: String, redeliverAfter: Duration, maxDeliveries: Int)
     }
 
     let kind: Kind
@@ -61,6 +68,30 @@ public struct SubscriptionMode: Sendable, Hashable {
     /// Every subscriber present receives every event, fire-and-forget; nothing is stored
     /// or acknowledged.
     public static let broadcast = SubscriptionMode(kind: .broadcast)
+
+    /// At-least-once delivery through a named consumer group: each event published once
+    /// the group exists goes to one subscriber of the group, waiting while none is
+    /// subscribed. An event the subscriber does not finish (its scope throws, or it
+    /// crashes) is redelivered, to any subscriber of the group, `redeliverAfter` after
+    /// it was handed out; after `maxDeliveries` deliveries it becomes a dead letter.
+    ///
+    /// ```swift
+    /// try await bus.listen(to: InvoiceDue.self, mode: .durable(group: "billing")) { invoice in
+    ///     try await billing.charge(invoice)   // throwing leaves it for redelivery
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - group: The consumer group's name; subscribers with the same name share the work.
+    ///   - redeliverAfter: How long a delivery may stay unfinished; positive.
+    ///   - maxDeliveries: How many deliveries an event gets before it is dead-lettered; at least 1.
+    public static func durable(group: String, redeliverAfter: Duration = .seconds(30), maxDeliveries: Int = 5)
+        -> SubscriptionMode
+    {
+        precondition(redeliverAfter > .zero, "redeliverAfter must be positive")
+        precondition(maxDeliveries >= 1, "maxDeliveries must be at least 1")
+        return SubscriptionMode(kind: .durable(group: group, redeliverAfter: redeliverAfter, maxDeliveries: maxDeliveries))
+    }
 }
 
 extension EventBus {

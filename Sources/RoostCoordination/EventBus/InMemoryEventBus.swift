@@ -9,6 +9,11 @@ import Synchronization
 /// buffer is full the oldest event is dropped for it and counted in ``droppedCount``
 /// (broadcast is fire-and-forget, and a publisher never waits for subscribers).
 ///
+/// Durable subscriptions keep a queue per consumer group, also bounded by `bufferLimit`,
+/// with acknowledgement, redelivery after the group's timeout (measured on the injected
+/// clock) and dead letters — within this process, so events not yet handled are lost if
+/// the process ends.
+///
 /// ```swift
 /// let bus = InMemoryEventBus()
 /// async let reply = bus.firstEvent(of: JobFinished.self, timeout: .seconds(30)) { $0.jobID == 7 }
@@ -43,6 +48,7 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
     public let bufferLimit: Int
     private let clock: C
     private let state = Mutex(State())
+    private let durable: DurableGroups<C>
 
     /// Creates a bus.
     ///
@@ -53,13 +59,27 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
         precondition(bufferLimit >= 1, "bufferLimit must be at least 1")
         self.bufferLimit = bufferLimit
         self.clock = clock
+        self.durable = DurableGroups(clock: clock, limit: bufferLimit)
     }
 
     /// The number of active subscriptions.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
-    /// How many deliveries were dropped because a subscriber's buffer was full.
-    public var droppedCount: Int { state.withLock { $0.dropped } }
+    /// How many deliveries were dropped because a subscriber's buffer (or a durable
+    /// group's queue) was full.
+    public var droppedCount: Int { state.withLock { $0.dropped } + durable.droppedCount }
+
+    /// The events of type `E` that durable group `group` gave up on after its maximum
+    /// number of deliveries, oldest first.
+    public func deadLetters<E: Event>(of type: E.Type, group: String) -> [EventEnvelope] {
+        durable.deadLetters(.init(eventType: E.eventType, name: group))
+    }
+
+    /// The events of type `E` that durable group `group` holds: waiting for a consumer or
+    /// delivered and not yet acknowledged.
+    public func pendingCount<E: Event>(of type: E.Type, group: String) -> Int {
+        durable.pendingCount(.init(eventType: E.eventType, name: group))
+    }
 
     /// Whether ``shutdown()`` has been called.
     public var isShutDown: Bool { state.withLock { $0.isShutDown } }
@@ -80,6 +100,7 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
             }
             return waiters
         }
+        durable.append(envelope)
         for waiter in waiters { waiter.resume(returning: envelope) }
     }
 
@@ -95,7 +116,22 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
         }
         defer { unsubscribe(id) }
         let clock = clock
-        return try await body(EventSubscription(source: Source(bus: self, id: id)) { try await clock.sleep(for: $0) })
+        let sleep: @Sendable (Duration) async throws -> Void = { try await clock.sleep(for: $0) }
+        switch mode.kind {
+        case .broadcast:
+            return try await body(EventSubscription(source: Source(bus: self, id: id), sleep: sleep))
+        case .durable(let group, let redeliverAfter, let maxDeliveries):
+            let key = DurableGroups<C>.GroupKey(eventType: E.eventType, name: group)
+            durable.register(key, redeliverAfter: redeliverAfter, maxDeliveries: maxDeliveries)
+            do {
+                let result = try await body(EventSubscription(source: DurableSource(bus: self, id: id, group: key), sleep: sleep))
+                durable.acknowledge(consumer: id)
+                return result
+            } catch {
+                durable.abandon(consumer: id)
+                throw error
+            }
+        }
     }
 
     /// Stops publishing and subscribing, lets subscribers drain what was delivered to
@@ -115,10 +151,12 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
                         }
                     }
                     if state.allFinished || Task.isCancelled { return (true, ended) }
+                    // Durable subscribers finish through their own queue, below.
                     state.shutdownWaiters[id] = continuation
                     return (false, ended)
                 }
                 for waiter in ended { waiter.resume(returning: nil) }
+                durable.shutDown()
                 if done { continuation.resume() }
             }
         } onCancel: {
@@ -157,6 +195,15 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
         }
     }
 
+    /// Records that durable subscriber `id` has seen the end of its queue.
+    fileprivate func markEnded(_ id: UInt64) {
+        let finished = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.subscribers[id]?.ended = true
+            return state.finishedShutdownWaiters()
+        }
+        finished.forEach { $0.resume() }
+    }
+
     private func unsubscribe(_ id: UInt64) {
         let finished = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.subscribers.removeValue(forKey: id)
@@ -171,6 +218,22 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
         let id: UInt64
 
         func nextEnvelope() async throws -> EventEnvelope? { try await bus.next(id) }
+    }
+
+    /// The ``EventSource`` of one durable subscription: asking for the next envelope
+    /// acknowledges the previous one.
+    private struct DurableSource: EventSource {
+        let bus: InMemoryEventBus
+        let id: UInt64
+        let group: DurableGroups<C>.GroupKey
+
+        func nextEnvelope() async throws -> EventEnvelope? {
+            guard let envelope = try await bus.durable.next(group, consumer: id) else {
+                bus.markEnded(id)
+                return nil
+            }
+            return envelope
+        }
     }
 }
 
