@@ -95,3 +95,17 @@ import Testing
         #expect(lock.isLocked("k") == false)
     }
 }
+
+@Suite struct InMemoryLockSweepTests {
+    @Test func expiredHoldersAreSweptAsTheTableGrowsAndTheirLeasesAreLost() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLock(clock: clock)
+        var stale: [LockLease] = []
+        for index in 0..<1_000 { stale.append(try #require(try lock.tryAcquire("old:\(index)", ttl: .seconds(1)))) }
+        clock.advance(by: .seconds(1))
+        for index in 0..<100 { _ = try #require(try lock.tryAcquire("new:\(index)", ttl: .seconds(60))) }
+        #expect(lock.heldCount < 200)
+        #expect(stale.allSatisfy { $0.lostError?.reason == .expired })
+        #expect(lock.isLocked("new:99"))
+    }
+}

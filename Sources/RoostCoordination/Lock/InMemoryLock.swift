@@ -28,6 +28,7 @@ public final class InMemoryLock<C: Clock>: DistributedLock where C.Duration == D
         var holders: [String: Holder] = [:]
         /// The last fencing token per key; kept after release so tokens never repeat.
         var fences: [String: UInt64] = [:]
+        var sweepThreshold = 1_024
     }
 
     /// The clock that TTLs, timeouts and renewals are measured on.
@@ -120,15 +121,15 @@ public final class InMemoryLock<C: Clock>: DistributedLock where C.Duration == D
     /// One acquisition attempt.
     private func attempt(_ key: String, ttl: Duration) -> LockLease? {
         let now = clock.now
-        let (lease, replaced) = state.withLock { state -> (LockLease?, LockLease?) in
-            if state.live(key, at: now) != nil { return (nil, nil) }
+        let (lease, expired) = state.withLock { state -> (LockLease?, [LockLease]) in
+            if state.live(key, at: now) != nil { return (nil, []) }
             let fence = (state.fences[key] ?? 0) + 1
             state.fences[key] = fence
             let lease = LockLease(key: key, token: LockLease.randomToken(), fencingToken: fence, ttl: ttl)
             let previous = state.holders.updateValue(Holder(lease: lease, expiresAt: now.advanced(by: ttl)), forKey: key)
-            return (lease, previous?.lease)
+            return (lease, (previous.map { [$0.lease] } ?? []) + state.sweepIfLarge(at: now))
         }
-        replaced?.markLost(.expired)
+        for lease in expired { lease.markLost(.expired) }
         return lease
     }
 }
@@ -143,5 +144,15 @@ extension InMemoryLock.State {
     func live(_ key: String, at now: C.Instant) -> InMemoryLock.Holder? {
         guard let holder = holders[key], holder.expiresAt > now else { return nil }
         return holder
+    }
+
+    /// Drops expired holders (whose owners crashed or stalled) once the table has doubled
+    /// since the last sweep; returns their leases.
+    mutating func sweepIfLarge(at now: C.Instant) -> [LockLease] {
+        guard holders.count >= sweepThreshold else { return [] }
+        let expired = holders.filter { $0.value.expiresAt <= now }
+        for key in expired.keys { holders.removeValue(forKey: key) }
+        sweepThreshold = max(1_024, holders.count * 2)
+        return expired.values.map(\.lease)
     }
 }
