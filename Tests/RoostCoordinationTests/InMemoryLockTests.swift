@@ -109,3 +109,33 @@ import Testing
         #expect(lock.isLocked("new:99"))
     }
 }
+
+@Suite struct InMemoryLockCancellationTests {
+    @Test func cancellingTheHolderEndsTheBodyAndReleasesTheLock() async throws {
+        let lock = InMemoryLock(clock: ManualClock())
+        let entered = Gate()
+        let holder = Task {
+            try await lock.withLock("k", ttl: .seconds(30), timeout: .zero) { _ in
+                entered.open()
+                await untilCancelled()
+                try Task.checkCancellation()
+            }
+        }
+        await entered.wait()
+        #expect(lock.isLocked("k"))
+        holder.cancel()
+        await #expect(throws: CancellationError.self) { try await holder.value }
+        #expect(lock.isLocked("k") == false)
+    }
+
+    @Test func waitingForALossCanBeCancelled() async throws {
+        let lock = InMemoryLock(clock: ManualClock())
+        let lease = try #require(try lock.tryAcquire("k", ttl: .seconds(30)))
+        let watcher = Task { try await lease.waitUntilLost() }
+        watcher.cancel()
+        await #expect(throws: CancellationError.self) { try await watcher.value }
+        #expect(lease.isHeld)
+        lock.release(lease)
+        #expect(lease.isHeld == false && lease.lostError == nil)
+    }
+}
