@@ -20,6 +20,20 @@ extension CacheContract {
             try await env.time.advance(.seconds(11))
             #expect(try await cache.getOrCompute("p", ttl: .seconds(10), waitTimeout: .seconds(1), compute: compute).id == 2)
         },
+        ContractCase("an empty result is cached like any other value") { env in
+            let cache = try await env.makeCache()
+            let computations = Shared(0)
+            for _ in 0..<3 {
+                let found = try await cache.getOrCompute("absent", ttl: .seconds(10), waitTimeout: .seconds(1)) { () -> Int? in
+                    computations.update { $0 += 1 }
+                    return nil
+                }
+                #expect(found == nil)
+            }
+            #expect(computations.value == 1)
+            let stored = try await cache.get("absent", as: Int?.self)
+            #expect(stored == .some(nil))
+        },
         ContractCase("concurrent callers for a missing key share one computation") { env in
             let cache = try await env.makeCache()
             let computations = Shared(0)

@@ -139,3 +139,39 @@ import Testing
         #expect(lease.isHeld == false && lease.lostError == nil)
     }
 }
+
+@Suite struct InMemoryLockSafetyTests {
+    /// Many tasks contend for one key with varying hold times; an independent log of
+    /// entries and exits proves that holds never overlap and fencing tokens only grow.
+    @Test func twoThousandContendedAcquisitionsNeverOverlap() async throws {
+        let lock = InMemoryLock(clock: ManualClock())
+        let log = Shared<[(fence: UInt64, entering: Bool)]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    for _ in 0..<125 {
+                        let holdYields = Int.random(in: 0...3)
+                        try await lock.withLock("hot", ttl: .seconds(60), timeout: .seconds(3_600)) { lease in
+                            log.update { $0.append((lease.fencingToken, true)) }
+                            for _ in 0..<holdYields { await Task.yield() }
+                            log.update { $0.append((lease.fencingToken, false)) }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let entries = log.value
+        #expect(entries.count == 4_000)
+        var previous: UInt64 = 0
+        var overlaps = 0
+        for pair in stride(from: 0, to: entries.count, by: 2) {
+            let (enter, exit) = (entries[pair], entries[pair + 1])
+            if !(enter.entering && !exit.entering && enter.fence == exit.fence) { overlaps += 1 }
+            if enter.fence <= previous { overlaps += 1 }
+            previous = enter.fence
+        }
+        #expect(overlaps == 0)
+        #expect(previous == 2_000)
+    }
+}
