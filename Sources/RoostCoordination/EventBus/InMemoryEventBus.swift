@@ -21,6 +21,8 @@ import Synchronization
 public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Duration {
     struct Subscriber {
         var eventType: String
+        /// Durable subscribers read their group's queue, not the broadcast buffer.
+        var isDurable = false
         var buffer = EnvelopeQueue()
         var waiter: CheckedContinuation<EventEnvelope?, any Error>?
         /// Returned nil after shutdown: finished as far as shutdown is concerned.
@@ -90,7 +92,10 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
         let waiters = try state.withLock { state -> [CheckedContinuation<EventEnvelope?, any Error>] in
             guard !state.isShutDown else { throw EventBusError(eventType: E.eventType, reason: .shutDown) }
             var waiters: [CheckedContinuation<EventEnvelope?, any Error>] = []
-            for id in state.subscribers.keys where state.subscribers[id]!.eventType == envelope.eventType {
+            let recipients = state.subscribers.compactMap { id, subscriber in
+                subscriber.eventType == envelope.eventType && !subscriber.isDurable ? id : nil
+            }
+            for id in recipients {
                 if let waiter = state.subscribers[id]!.waiter {
                     state.subscribers[id]!.waiter = nil
                     waiters.append(waiter)
@@ -108,10 +113,11 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
     public func subscribe<E: Event, Result: Sendable>(
         to type: E.Type, mode: SubscriptionMode, _ body: (EventSubscription<E>) async throws -> Result
     ) async throws -> Result {
+        let isDurable = if case .durable = mode.kind { true } else { false }
         let id = try state.withLock { state -> UInt64 in
             guard !state.isShutDown else { throw EventBusError(eventType: E.eventType, reason: .shutDown) }
             state.nextID += 1
-            state.subscribers[state.nextID] = Subscriber(eventType: E.eventType)
+            state.subscribers[state.nextID] = Subscriber(eventType: E.eventType, isDurable: isDurable)
             return state.nextID
         }
         defer { unsubscribe(id) }
@@ -137,7 +143,10 @@ public final class InMemoryEventBus<C: Clock>: EventBus where C.Duration == Dura
     /// Stops publishing and subscribing, lets subscribers drain what was delivered to
     /// them, and returns once every subscription has finished or left its scope.
     public func shutdown() async {
-        let id = UInt64.random(in: 0 ... .max)
+        let id = state.withLock { state -> UInt64 in
+            state.nextID += 1
+            return state.nextID
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let (done, ended) = state.withLock { state -> (Bool, [CheckedContinuation<EventEnvelope?, any Error>]) in

@@ -19,10 +19,11 @@ import RoostTasks
 /// }
 /// ```
 ///
-/// Locks are **not reentrant** by default: a `withLock` for a key that the same task
-/// already holds through an enclosing `withLock` on the same lock throws
-/// ``LockError/Reason/reentrant`` at once instead of waiting for itself until the
-/// timeout. Pass ``ReentrancyPolicy/reuse`` to run the nested scope under the outer
+/// Locks are **not reentrant** by default: a `withLock` for a key that the same task (or
+/// a child task it started inside the scope) already holds through an enclosing
+/// `withLock` on the same lock object throws ``LockError/Reason/reentrant`` at once
+/// instead of waiting for itself until the timeout. Leases taken with
+/// ``acquire(_:ttl:timeout:)`` outside a scope are not tracked. Pass ``ReentrancyPolicy/reuse`` to run the nested scope under the outer
 /// lease instead.
 ///
 /// ``InMemoryLock`` is the embedded implementation; distributed backends implement the
