@@ -75,16 +75,18 @@ public enum ConcurrencyLimiterContract {
                     try await limiter.acquire(key, limit: 1, ttl: .seconds(5), timeout: .seconds(1))
                 }
             }
-            let lease = try await withThrowingTaskGroup(of: LockLease?.self) { group in
-                group.addTask { try await limiter.acquire(key, limit: 1, ttl: .seconds(60), timeout: .seconds(300)) }
-                group.addTask {
-                    try await env.time.advance(.milliseconds(50))
-                    try await limiter.release(held)
-                    return nil
+            let lease = try await env.time.driving(step: .milliseconds(10)) {
+                try await withThrowingTaskGroup(of: LockLease?.self) { group in
+                    group.addTask { try await limiter.acquire(key, limit: 1, ttl: .seconds(600), timeout: .seconds(300)) }
+                    group.addTask {
+                        try await env.time.pause()
+                        try await limiter.release(held)
+                        return nil
+                    }
+                    var acquired: LockLease?
+                    while let lease = try await group.next() { acquired = lease ?? acquired }
+                    return try #require(acquired)
                 }
-                var acquired: LockLease?
-                while let lease = try await group.next() { acquired = lease ?? acquired }
-                return try #require(acquired)
             }
             #expect(try await limiter.release(lease))
         },
@@ -93,18 +95,20 @@ public enum ConcurrencyLimiterContract {
             let key = env.key("scoped")
             let running = Shared(0)
             let peak = Shared(0)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<12 {
-                    group.addTask {
-                        try await limiter.withSlot(key, limit: 3, ttl: .seconds(600), timeout: .seconds(600)) { _ in
-                            let now = running.update { $0 += 1; return $0 }
-                            peak.update { $0 = max($0, now) }
-                            for _ in 0..<10 { await Task.yield() }
-                            running.update { $0 -= 1 }
+            try await env.time.driving(step: .milliseconds(10)) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<12 {
+                        group.addTask {
+                            try await limiter.withSlot(key, limit: 3, ttl: .seconds(3_600), timeout: .seconds(3_600)) { _ in
+                                let now = running.update { $0 += 1; return $0 }
+                                peak.update { $0 = max($0, now) }
+                                for _ in 0..<10 { await Task.yield() }
+                                running.update { $0 -= 1 }
+                            }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
             let peakValue = peak.value
             #expect(peakValue <= 3)

@@ -8,16 +8,19 @@ extension LockContract {
             let (one, two) = (try await env.makeLock(), try await env.makeLock())
             let key = env.key("wait-release")
             let first = try #require(try await one.tryAcquire(key, ttl: .seconds(600)))
-            let second = try await withThrowingTaskGroup(of: LockLease?.self) { group in
-                group.addTask { try await two.acquire(key, ttl: .seconds(600), timeout: .seconds(300)) }
-                group.addTask {
-                    try await env.time.advance(.milliseconds(50))
-                    try await one.release(first)
-                    return nil
+            // Time moves meanwhile, for backends that poll on the clock.
+            let second = try await env.time.driving(step: .milliseconds(10)) {
+                try await withThrowingTaskGroup(of: LockLease?.self) { group in
+                    group.addTask { try await two.acquire(key, ttl: .seconds(600), timeout: .seconds(300)) }
+                    group.addTask {
+                        try await env.time.pause()
+                        try await one.release(first)
+                        return nil
+                    }
+                    var acquired: LockLease?
+                    while let lease = try await group.next() { acquired = lease ?? acquired }
+                    return try #require(acquired)
                 }
-                var acquired: LockLease?
-                while let lease = try await group.next() { acquired = lease ?? acquired }
-                return try #require(acquired)
             }
             #expect(second.fencingToken > first.fencingToken)
             #expect(try await two.release(second))
@@ -60,13 +63,15 @@ extension LockContract {
                     try await lock.waitUntilFree(key, timeout: .seconds(1))
                 }
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await lock.waitUntilFree(key, timeout: .seconds(300)) }
-                group.addTask {
-                    try await env.time.advance(.milliseconds(50))
-                    try await lock.release(holder)
+            try await env.time.driving(step: .milliseconds(10)) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await lock.waitUntilFree(key, timeout: .seconds(300)) }
+                    group.addTask {
+                        try await env.time.pause()
+                        try await lock.release(holder)
+                    }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
             #expect(try await lock.isLocked(key) == false)
         },
@@ -76,25 +81,27 @@ extension LockContract {
             let inside = Shared(0)
             let overlaps = Shared(0)
             let entries = Shared<[UInt64]>([])
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<8 {
-                    group.addTask {
-                        for _ in 0..<5 {
-                            try await lock.withLock(key, ttl: .seconds(600), timeout: .seconds(600)) { lease in
-                                let holders = inside.update { $0 += 1; return $0 }
-                                if holders != 1 {
-                                    overlaps.update { $0 += 1 }
+            try await env.time.driving(step: .milliseconds(10)) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            for _ in 0..<5 {
+                                try await lock.withLock(key, ttl: .seconds(3_600), timeout: .seconds(3_600)) { lease in
+                                    let holders = inside.update { $0 += 1; return $0 }
+                                    if holders != 1 {
+                                        overlaps.update { $0 += 1 }
+                                    }
+                                    entries.update { $0.append(lease.fencingToken) }
+                                    await Task.yield()
+                                    inside.update { $0 -= 1 }
                                 }
-                                entries.update { $0.append(lease.fencingToken) }
-                                await Task.yield()
-                                inside.update { $0 -= 1 }
                             }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
-            let order = entries.update { $0 }
+            let order = entries.value
             let overlapsValue = overlaps.value
             #expect(overlapsValue == 0)
             #expect(order.count == 40)
