@@ -2,7 +2,17 @@ import Synchronization
 import Testing
 
 /// One named check of a contract, run against an environment that provides the
-/// implementation under test. Pass a contract's `cases` to a parameterised test:
+/// implementation under test.
+///
+/// Each protocol has a contract (``LockContract``, ``ConcurrencyLimiterContract``,
+/// ``EventBusContract``, ``CacheContract``, ``CounterContract``,
+/// ``RateLimiterContract``) whose `cases` every implementation must pass. An in-memory
+/// implementation runs them on a ``ManualClock`` with ``ContractTime/manual(_:)``; a
+/// server-backed one runs them on ``ContractTime/real`` and returns a client connected
+/// to the test server from the environment's factory (a new client per call models
+/// separate processes). Keys are prefixed per run, so a shared server is fine.
+///
+/// Pass a contract's `cases` to a parameterised test:
 ///
 /// ```swift
 /// @Test(arguments: LockContract.cases)
