@@ -25,6 +25,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
     "RoostNTP": [nioPosix],
     "RoostRedis": [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix],
+    "RoostCoordination": ["RoostCoordinationContracts"],
 ]
 
 let package = Package(
@@ -110,6 +111,11 @@ let package = Package(
         .target(
             name: "RoostTestSupport", dependencies: ["RoostCore", log, nioCore],
             path: "Tests/RoostTestSupport", swiftSettings: roostSettings),
+        // Behaviour every RoostCoordination implementation must show, run by the tests of
+        // each implementation (in-memory and Redis).
+        .target(
+            name: "RoostCoordinationContracts", dependencies: ["RoostCoordination", "RoostTestSupport"],
+            path: "Tests/RoostCoordinationContracts", swiftSettings: roostSettings),
     ]
         + modules.map { module in
             .testTarget(

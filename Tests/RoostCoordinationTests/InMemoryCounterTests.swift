@@ -1,4 +1,5 @@
 import RoostCoordination
+import RoostCoordinationContracts
 import RoostCore
 import RoostTestSupport
 import Testing
@@ -88,5 +89,14 @@ import Testing
             try await group.waitForAll()
         }
         #expect(counters.value("shared") == 10_000)
+    }
+}
+
+@Suite struct InMemoryCounterContractTests {
+    @Test(arguments: CounterContract.cases)
+    func contract(_ check: ContractCase<CounterContractEnvironment>) async throws {
+        let clock = ManualClock()
+        let counter = InMemoryCounter(clock: clock)
+        try await check.run(CounterContractEnvironment(time: .manual(clock)) { counter })
     }
 }

@@ -1,4 +1,5 @@
 import RoostCoordination
+import RoostCoordinationContracts
 import RoostCore
 import RoostTestSupport
 import Testing
@@ -137,5 +138,13 @@ private func approximatelyEqual(_ lhs: Duration, _ rhs: Duration) -> Bool {
         await #expect(throws: RateLimiterError(key: "k", reason: .costExceedsLimit(cost: 6, limit: 5))) {
             try await limiter.acquire("k", cost: 6)
         }
+    }
+}
+
+@Suite struct InMemoryRateLimiterContractTests {
+    @Test(arguments: RateLimiterContract.cases)
+    func contract(_ check: ContractCase<RateLimiterContractEnvironment>) async throws {
+        let clock = ManualClock()
+        try await check.run(RateLimiterContractEnvironment(time: .manual(clock)) { InMemoryRateLimiter(strategy: $0, clock: clock) })
     }
 }
