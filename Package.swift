@@ -24,6 +24,7 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
     "RoostNTP": [nioPosix],
+    "RoostSQL": [serviceLifecycle, log],
 ]
 
 let package = Package(

@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import RoostSQL
+import ServiceLifecycle
 import Testing
 
 #if canImport(Glibc)
@@ -61,8 +63,23 @@ import Glibc
         #expect(error.kind == .connectionFailed)
     }
 
-    @Test func memoryDatabase() async throws {
+    @Test func gracefulShutdownClosesThePool() async throws {
         let db = try await DatabaseClient.open("sqlite::memory:")
+        let group = ServiceGroup(configuration: .init(services: [.init(service: db)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await db.check()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let error = try await #require(throws: DatabaseError.self) { try await db.check() }
+        #expect(error.kind == .closed)
+        #expect(error.code == "sql.closed")
+    }
+
+    @Test func memoryDatabase() async throws {
+        // A memory database has one connection, whatever minConnections asks for.
+        let db = try await DatabaseClient.open("sqlite::memory:?minConnections=3")
         try await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
         let id = try await db.insert(into: "notes", ["body": "hello"])
         #expect(id == 1)

@@ -37,7 +37,7 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
 
     /// The engine behind this client.
     public var engine: DatabaseURL.Engine { url.engine }
-    /// Whether writes are refused (``DatabaseError/Kind-swift.enum/readOnly``).
+    /// Whether writes are refused (``DatabaseError/Kind/readOnly``).
     public var isReadOnly: Bool { configuration.readOnly }
     /// `database`, the name shown in health reports.
     public var name: String { "database" }
@@ -72,7 +72,7 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
     ///   - url: Where the database is; its query options fill ``Configuration``.
     ///   - readOnly: Refuses writes when true, whatever the URL says.
     ///   - configure: Adjusts the settings taken from the URL.
-    /// - Throws: ``DatabaseError`` with ``DatabaseError/Kind-swift.enum/connectionFailed``
+    /// - Throws: ``DatabaseError`` with ``DatabaseError/Kind/connectionFailed``
     ///   when the database cannot be reached or opened.
     public static func open(
         _ url: DatabaseURL, readOnly: Bool = false, logger: Logger = Logger(label: "roost.sql"),
@@ -127,7 +127,7 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
         try await close()
     }
 
-    /// Closes every connection. Later calls fail with ``DatabaseError/Kind-swift.enum/closed``;
+    /// Closes every connection. Later calls fail with ``DatabaseError/Kind/closed``;
     /// closing twice is harmless.
     public func close() async throws {
         let wasClosed = isClosed.withLock { closed in
@@ -147,10 +147,11 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
         try await execute("SELECT 1")
     }
 
-    /// Opens `minConnections` connections (at least one), holding each while the next
-    /// opens so that the pool keeps them all; this also proves the database is reachable.
+    /// Opens `minConnections` connections (at least one, at most the pool's size),
+    /// holding each while the next opens so that the pool keeps them all; this also
+    /// proves the database is reachable.
     private func warmUp() async throws {
-        try await hold(max(configuration.minConnections ?? 1, 1))
+        try await hold(min(max(configuration.minConnections ?? 1, 1), driver.maxConnections))
     }
 
     private func hold(_ count: Int) async throws {

@@ -27,7 +27,7 @@ public protocol DatabaseExecutor: Sendable {
 extension DatabaseExecutor {
     /// Every row of `query`, decoded as `Row` (columns by key name).
     ///
-    /// - Throws: ``DatabaseError``; ``DatabaseError/Kind-swift.enum/decodingFailed`` when a row does not fit `Row`.
+    /// - Throws: ``DatabaseError``; ``DatabaseError/Kind/decodingFailed`` when a row does not fit `Row`.
     public func select<Row: Decodable>(_ query: SQLQueryString, as type: Row.Type = Row.self) async throws -> [Row] {
         try await select(query as any SQLExpression, as: type)
     }
@@ -67,7 +67,7 @@ extension DatabaseExecutor {
     /// Optional properties that are nil are left out, so their columns take their defaults.
     ///
     /// - Parameter idColumn: The auto-generated id column (PostgreSQL); SQLite returns the rowid.
-    /// - Throws: ``DatabaseError``; ``DatabaseError/Kind-swift.enum/constraintViolation`` with
+    /// - Throws: ``DatabaseError``; ``DatabaseError/Kind/constraintViolation`` with
     ///   the engine's message when a constraint refuses the row.
     @discardableResult
     public func insert(into table: String, _ row: some Encodable & Sendable, idColumn: String = "id") async throws

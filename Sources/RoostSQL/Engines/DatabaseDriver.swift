@@ -21,10 +21,12 @@ protocol DatabaseDriver: Sendable {
     var dialect: any SQLDialect { get }
     /// The event loop that futures of the client complete on.
     var eventLoop: any EventLoop { get }
+    /// The most connections the pool opens.
+    var maxConnections: Int { get }
     /// Runs `body` with one connection borrowed from the pool; failing to borrow one
     /// throws a ``DatabaseError``, errors from `body` pass through unchanged.
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R
-    /// Closes every connection; later borrows fail with ``DatabaseError/Kind-swift.enum/closed``.
+    /// Closes every connection; later borrows fail with ``DatabaseError/Kind/closed``.
     func shutdown() async throws
     /// Starts closing every connection without waiting, for a client released unclosed.
     func shutdownInBackground()
@@ -37,6 +39,7 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
     let engine: DatabaseURL.Engine
     let dialect: any SQLDialect
     let eventLoop: any EventLoop
+    let maxConnections: Int
     private let pool: SendablePool<Source>
     private let logger: Logger
     private let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
@@ -50,6 +53,7 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
         self.engine = engine
         self.dialect = dialect
         self.eventLoop = eventLoop
+        self.maxConnections = maxConnections
         self.logger = logger
         self.makeSQL = makeSQL
         self.threadPool = threadPool

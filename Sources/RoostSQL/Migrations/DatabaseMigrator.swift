@@ -26,7 +26,7 @@ public struct DatabaseMigrator: Sendable {
 
     /// Creates a migrator.
     ///
-    /// - Throws: ``DatabaseError`` (``DatabaseError/Kind-swift.enum/migrationFailed``) when two
+    /// - Throws: ``DatabaseError`` (``DatabaseError/Kind/migrationFailed``) when two
     ///   migrations share a version or a version is not positive.
     public init(client: DatabaseClient, migrations: [Migration]) throws {
         var seen: Set<Int> = []
