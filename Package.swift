@@ -26,6 +26,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostNTP": [nioPosix],
     "RoostRedis": [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix],
     "RoostCoordination": ["RoostCoordinationContracts"],
+    "RoostSQL": [serviceLifecycle, log],
 ]
 
 let package = Package(
@@ -47,6 +48,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.30.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -77,7 +81,15 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: roostSettings),
-        .target(name: "RoostSQL", dependencies: ["RoostCore", "RoostMySQL"], swiftSettings: roostSettings),
+        .target(
+            name: "RoostSQL",
+            dependencies: [
+                "RoostCore", "RoostMySQL", log, nioCore, nioPosix, serviceLifecycle,
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            swiftSettings: roostSettings),
         .target(
             name: "RoostHTTP",
             dependencies: [

@@ -88,6 +88,14 @@ import Testing
             #expect(try DatabaseURL("postgres://h/db?tls=\(mode.rawValue)").options.tls == mode)
         }
     }
+
+    @Test func readOnlyOption() throws {
+        #expect(try DatabaseURL("postgres://h/db?readOnly=true").options.readOnly == true)
+        #expect(try DatabaseURL("sqlite:///x.db?readOnly=FALSE").options.readOnly == false)
+        #expect(try DatabaseURL("sqlite:///x.db?readOnly=1").options.readOnly == true)
+        #expect(try DatabaseURL("sqlite:///x.db").options.readOnly == nil)
+        #expect(try DatabaseURL("sqlite:///x.db?readOnly=true").description == "sqlite:///x.db?readOnly=true")
+    }
 }
 
 @Suite struct DatabaseURLErrorTests {
@@ -115,6 +123,7 @@ import Testing
         ("postgres://h/db?minConnections=-1", .invalidOptionValue(option: "minConnections", value: "-1", expected: "an integer of at least 0")),
         ("postgres://h/db?connectTimeout=soon", .invalidOptionValue(option: "connectTimeout", value: "soon", expected: "a positive number of seconds")),
         ("postgres://h/db?minConnections=5&maxConnections=2", .minimumAboveMaximum(minimum: 5, maximum: 2)),
+        ("sqlite:///x.db?readOnly=maybe", .invalidOptionValue(option: "readOnly", value: "maybe", expected: "true or false")),
     ])
     func eachBadPartIsReported(text: String, problem: DatabaseURLError.Problem) {
         let error = #expect(throws: DatabaseURLError.self) { try DatabaseURL(text) }
@@ -156,6 +165,7 @@ import Testing
         "sqlite::memory:",
         "sqlite:///var/lib/app%20data/x.db",
         "sqlite://relative.db?maxConnections=1",
+        "sqlite://relative.db?maxConnections=2&readOnly=true",
         "postgres://h:5432",
         "mysql://z%C3%B6e@[::1]:3307/caf%C3%A9?minConnections=2&connectTimeout=0.5&tls=verify-ca",
     ])

@@ -6,6 +6,7 @@
 /// | `minConnections` | integer ≥ 0, ≤ `maxConnections` | engine's choice |
 /// | `connectTimeout` | seconds, a positive number such as `5` or `0.5` | engine's choice |
 /// | `tls` (alias `sslmode`) | `disable`, `prefer`, `require`, `verify-ca`, `verify-full` | `prefer` for servers |
+/// | `readOnly` | `true` or `false` | `false` |
 ///
 /// Unknown or repeated options are errors, so a typo cannot silently fall back to a
 /// default. `tls` does not apply to SQLite.
@@ -38,13 +39,19 @@ public struct DatabaseOptions: Sendable, Hashable {
     public var connectTimeout: Duration?
     /// How connections use TLS; nil when the URL does not say.
     public var tls: TLSMode?
+    /// Whether the client refuses writes; nil when the URL does not say (read-write).
+    public var readOnly: Bool?
 
     /// Creates options; nil leaves the choice to the engine.
-    public init(maxConnections: Int? = nil, minConnections: Int? = nil, connectTimeout: Duration? = nil, tls: TLSMode? = nil) {
+    public init(
+        maxConnections: Int? = nil, minConnections: Int? = nil, connectTimeout: Duration? = nil, tls: TLSMode? = nil,
+        readOnly: Bool? = nil
+    ) {
         self.maxConnections = maxConnections
         self.minConnections = minConnections
         self.connectTimeout = connectTimeout
         self.tls = tls
+        self.readOnly = readOnly
     }
 
     /// The options as query items in canonical order, for ``DatabaseURL/description``.
@@ -54,6 +61,7 @@ public struct DatabaseOptions: Sendable, Hashable {
         if let minConnections { items.append(("minConnections", String(minConnections))) }
         if let connectTimeout { items.append(("connectTimeout", Self.format(connectTimeout))) }
         if let tls { items.append(("tls", tls.rawValue)) }
+        if let readOnly { items.append(("readOnly", String(readOnly))) }
         return items
     }
 

@@ -56,7 +56,7 @@ public struct DatabaseURLError: RoostError, Equatable {
             case .invalidPercentEncoding(let component):
                 "the \(component) has a '%' that is not followed by two hex digits of valid UTF-8"
             case .unknownOption(let option):
-                "unknown option '\(option)': use maxConnections, minConnections, connectTimeout or tls"
+                "unknown option '\(option)': use maxConnections, minConnections, connectTimeout, tls or readOnly"
             case .duplicateOption(let option):
                 "option '\(option)' is given more than once"
             case .invalidOptionValue(let option, let value, let expected):

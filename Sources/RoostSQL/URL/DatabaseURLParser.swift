@@ -146,6 +146,13 @@ struct DatabaseURLParser {
                     let modes = DatabaseOptions.TLSMode.allCases.map(\.rawValue).joined(separator: ", ")
                     problems.append(.invalidOptionValue(option: name, value: value, expected: "one of \(modes)"))
                 }
+            case "readOnly":
+                switch value.lowercased() {
+                case "true", "1", "yes": options.readOnly = true
+                case "false", "0", "no": options.readOnly = false
+                default:
+                    problems.append(.invalidOptionValue(option: name, value: value, expected: "true or false"))
+                }
             default:
                 problems.append(.unknownOption(name))
             }

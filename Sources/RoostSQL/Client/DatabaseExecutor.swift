@@ -1,0 +1,178 @@
+import SQLKit
+
+/// Something that runs statements: a ``DatabaseClient`` or an open ``DatabaseTransaction``.
+/// Both offer the same operations, so a function can take `some DatabaseExecutor` and
+/// work in or out of a transaction.
+///
+/// Queries are `SQLQueryString`s, where interpolations are bound, never pasted into the
+/// SQL: `"SELECT * FROM users WHERE email = \(bind: email)"`. Every operation also has a
+/// form taking any SQLKit expression, and ``sql`` gives the full query builder.
+///
+/// ```swift
+/// struct User: Codable { var id: Int64?; var name: String }
+///
+/// let id = try await db.insert(into: "users", User(id: nil, name: "Ada"))
+/// let users = try await db.select("SELECT * FROM users ORDER BY id", as: User.self)
+/// let ada = try await db.find("SELECT * FROM users WHERE id = \(bind: id)", as: User.self)
+/// let renamed = try await db.update("users", set: ["name": "Ada L."], where: "id = \(bind: id)")
+/// let total = try await db.count(from: "users")
+/// ```
+public protocol DatabaseExecutor: Sendable {
+    /// The engine behind the executor.
+    var engine: DatabaseURL.Engine { get }
+    /// SQLKit's query builder, running where this executor runs.
+    var sql: any SQLDatabase { get }
+}
+
+extension DatabaseExecutor {
+    /// Every row of `query`, decoded as `Row` (columns by key name).
+    ///
+    /// - Throws: ``DatabaseError``; ``DatabaseError/Kind/decodingFailed`` when a row does not fit `Row`.
+    public func select<Row: Decodable>(_ query: SQLQueryString, as type: Row.Type = Row.self) async throws -> [Row] {
+        try await select(query as any SQLExpression, as: type)
+    }
+
+    /// Every row of a SQLKit expression, decoded as `Row`.
+    public func select<Row: Decodable>(_ query: any SQLExpression, as type: Row.Type = Row.self) async throws -> [Row] {
+        let rows = try await sql.raw("\(query)").all()
+        return try rows.map { try Self.decode($0, as: type) }
+    }
+
+    /// The first row of `query` decoded as `Row`, or nil when there is none. Add
+    /// `LIMIT 1` when the query may match many rows.
+    public func find<Row: Decodable>(_ query: SQLQueryString, as type: Row.Type = Row.self) async throws -> Row? {
+        try await find(query as any SQLExpression, as: type)
+    }
+
+    /// The first row of a SQLKit expression decoded as `Row`, or nil when there is none.
+    public func find<Row: Decodable>(_ query: any SQLExpression, as type: Row.Type = Row.self) async throws -> Row? {
+        guard let row = try await sql.raw("\(query)").first() else { return nil }
+        return try Self.decode(row, as: type)
+    }
+
+    /// The number of rows in `table`, or of those matching `predicate`.
+    ///
+    /// ```swift
+    /// let active = try await db.count(from: "users", where: "active = \(bind: true)")
+    /// ```
+    public func count(from table: String, where predicate: SQLQueryString? = nil) async throws -> Int {
+        var query: SQLQueryString = "SELECT COUNT(*) AS roost_count FROM \(ident: table)"
+        if let predicate { query = "\(query) WHERE \(predicate)" }
+        guard let row = try await sql.raw(query).first() else { return 0 }
+        return try Self.decode(row, column: "roost_count", as: Int.self)
+    }
+
+    /// Inserts `row` (its coded keys are the columns) into `table` and returns the new
+    /// row's integer id: `RETURNING` on PostgreSQL, `last_insert_rowid()` on SQLite.
+    /// Optional properties that are nil are left out, so their columns take their defaults.
+    ///
+    /// - Parameter idColumn: The auto-generated id column (PostgreSQL); SQLite returns the rowid.
+    /// - Throws: ``DatabaseError``; ``DatabaseError/Kind/constraintViolation`` with
+    ///   the engine's message when a constraint refuses the row.
+    @discardableResult
+    public func insert(into table: String, _ row: some Encodable & Sendable, idColumn: String = "id") async throws
+        -> Int64
+    {
+        switch engine {
+        case .postgres:
+            let id = try await sql.insert(into: table).model(row).returning(idColumn)
+                .first()
+            guard let id else { throw missingID(table) }
+            return try Self.decode(id, column: idColumn, as: Int64.self)
+        default:
+            let id = try await sql.withSession { session in
+                try await session.insert(into: table).model(row).run()
+                return try await session.raw("SELECT last_insert_rowid() AS roost_id").first()
+            }
+            guard let id else { throw missingID(table) }
+            return try Self.decode(id, column: "roost_id", as: Int64.self)
+        }
+    }
+
+    /// Sets the columns of `values` (its coded keys) on the rows of `table` matching
+    /// `predicate`; returns how many rows changed. Optional properties that are nil are
+    /// left unchanged (to store NULL, bind it: `execute("UPDATE t SET c = \(bind: String?.none)")`).
+    ///
+    /// ```swift
+    /// let changed = try await db.update("users", set: ["active": false], where: "last_login < \(bind: cutoff)")
+    /// ```
+    @discardableResult
+    public func update(_ table: String, set values: some Encodable & Sendable, where predicate: SQLQueryString)
+        async throws -> Int
+    {
+        try await countingChanges { database in
+            let builder = try database.update(table).set(model: values).where(predicate)
+            guard !builder.values.isEmpty else {
+                throw DatabaseError(.queryFailed, "Updating \(table) with no column values; give at least one non-nil value.")
+            }
+            return builder.query
+        }
+    }
+
+    /// Deletes the rows of `table` matching `predicate`; returns how many were deleted.
+    @discardableResult
+    public func delete(from table: String, where predicate: SQLQueryString) async throws -> Int {
+        try await countingChanges { database in
+            database.delete(from: table).where(predicate).query
+        }
+    }
+
+    /// Runs `statement` (any SQL, with bound interpolations) and discards its rows.
+    ///
+    /// ```swift
+    /// try await db.execute("CREATE INDEX IF NOT EXISTS users_email ON users (email)")
+    /// ```
+    public func execute(_ statement: SQLQueryString) async throws {
+        try await sql.raw(statement).run()
+    }
+
+    /// Runs a SQLKit expression and discards its rows.
+    public func execute(_ statement: any SQLExpression) async throws {
+        try await sql.execute(sql: statement) { _ in }
+    }
+
+    /// Runs the statement made by `build` and returns the rows it changed: a counting
+    /// `WITH … RETURNING` on PostgreSQL, `changes()` on the same connection on SQLite.
+    private func countingChanges(_ build: @escaping @Sendable (any SQLDatabase) throws -> any SQLExpression)
+        async throws -> Int
+    {
+        let row: (any SQLRow)?
+        switch engine {
+        case .postgres:
+            let statement = try build(sql)
+            row = try await sql.raw(
+                "WITH roost_changed AS (\(statement) RETURNING 1) SELECT COUNT(*) AS roost_count FROM roost_changed"
+            ).first()
+        default:
+            row = try await sql.withSession { session in
+                try await session.execute(sql: try build(session)) { _ in }
+                return try await session.raw("SELECT changes() AS roost_count").first()
+            }
+        }
+        guard let row else { return 0 }
+        return try Self.decode(row, column: "roost_count", as: Int.self)
+    }
+
+    private func missingID(_ table: String) -> DatabaseError {
+        DatabaseError(.queryFailed, "Inserting into \(table) returned no id; check that the table has an integer id column.")
+    }
+
+    static func decode<Row: Decodable>(_ row: any SQLRow, as type: Row.Type) throws -> Row {
+        do {
+            return try row.decode(model: type)
+        } catch {
+            throw DatabaseError(
+                .decodingFailed, "A row did not decode as \(Row.self): \(error). Check column names and types.",
+                underlying: error)
+        }
+    }
+
+    static func decode<Value: Decodable>(_ row: any SQLRow, column: String, as type: Value.Type) throws -> Value {
+        do {
+            return try row.decode(column: column, as: type)
+        } catch {
+            throw DatabaseError(
+                .decodingFailed, "Column \(column) did not decode as \(Value.self): \(error).", underlying: error)
+        }
+    }
+}

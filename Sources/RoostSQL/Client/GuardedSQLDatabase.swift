@@ -1,0 +1,83 @@
+import Logging
+import NIOCore
+import SQLKit
+
+/// The `SQLDatabase` a ``DatabaseClient`` hands out: routes statements to the current
+/// transaction's connection or to the pool, refuses writes on read-only clients before
+/// sending them, and turns engine errors into ``DatabaseError``.
+struct GuardedSQLDatabase: SQLDatabase {
+    /// Where statements go.
+    enum Target: Sendable {
+        /// The current task's transaction on this client if there is one, else any pooled connection.
+        case pool
+        /// One borrowed connection (inside `withSession`).
+        case connection(any SQLDatabase)
+        /// A transaction's connection, usable only while the transaction is open.
+        case transaction(DatabaseTransaction)
+    }
+
+    let client: DatabaseClient
+    let target: Target
+
+    var logger: Logger { client.logger }
+    var eventLoop: any EventLoop { client.driver.eventLoop }
+    var dialect: any SQLDialect { client.driver.dialect }
+    // The connection underneath logs each statement at the configured level.
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try checkWritable(query)
+        do {
+            switch try resolvedTarget() {
+            case .connection(let connection):
+                try await connection.execute(sql: query, onRow)
+            case .pool, .transaction:
+                try await client.driver.withConnection { try await $0.sql.execute(sql: query, onRow) }
+            }
+        } catch {
+            throw DatabaseError.translating(error, engine: client.engine)
+        }
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch try resolvedTarget() {
+        case .connection:
+            return try await closure(self)
+        case .pool, .transaction:
+            return try await client.driver.withConnection { connection in
+                try await closure(GuardedSQLDatabase(client: client, target: .connection(connection.sql)))
+            }
+        }
+    }
+
+    /// `.connection` when a connection is fixed (a session or the task's transaction), else `.pool`.
+    private func resolvedTarget() throws -> Target {
+        switch target {
+        case .connection:
+            return target
+        case .transaction(let transaction):
+            return .connection(try transaction.openConnection())
+        case .pool:
+            if let transaction = DatabaseTransaction.current(for: client) {
+                return .connection(try transaction.openConnection())
+            }
+            return .pool
+        }
+    }
+
+    private func checkWritable(_ query: any SQLExpression) throws {
+        guard client.isReadOnly else { return }
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        guard StatementClassifier.isReadOnly(serializer.sql) else {
+            throw DatabaseError(
+                .readOnly,
+                "Refused to send a write on a read-only \(client.engine.rawValue) client: \(serializer.sql.prefix(200)). Use a read-write client for writes."
+            )
+        }
+    }
+}

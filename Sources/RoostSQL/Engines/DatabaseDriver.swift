@@ -1,0 +1,119 @@
+import AsyncKit
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// One connection borrowed from a pool for the length of a closure.
+struct PooledConnection: Sendable {
+    /// The connection as a SQLKit database.
+    let sql: any SQLDatabase
+    /// Closes the connection so the pool never hands it out again; used when its
+    /// state is unknown (a failed rollback).
+    let discard: @Sendable () async -> Void
+}
+
+/// What ``DatabaseClient`` needs from an engine: a pool of connections and a dialect.
+protocol DatabaseDriver: Sendable {
+    /// The engine this driver talks to.
+    var engine: DatabaseURL.Engine { get }
+    /// The engine's SQL dialect.
+    var dialect: any SQLDialect { get }
+    /// The event loop that futures of the client complete on.
+    var eventLoop: any EventLoop { get }
+    /// The most connections the pool opens.
+    var maxConnections: Int { get }
+    /// Runs `body` with one connection borrowed from the pool; failing to borrow one
+    /// throws a ``DatabaseError``, errors from `body` pass through unchanged.
+    func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R
+    /// Closes every connection; later borrows fail with ``DatabaseError/Kind/closed``.
+    func shutdown() async throws
+    /// Starts closing every connection without waiting, for a client released unclosed.
+    func shutdownInBackground()
+}
+
+/// A ``DatabaseDriver`` over an AsyncKit connection pool bound to one event loop, so
+/// that `maxConnections` is an exact limit; with a thread pool (SQLite) that it owns and
+/// stops after the connections close.
+struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.Connection: Sendable {
+    let engine: DatabaseURL.Engine
+    let dialect: any SQLDialect
+    let eventLoop: any EventLoop
+    let maxConnections: Int
+    private let pool: SendablePool<Source>
+    private let logger: Logger
+    private let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
+    private let threadPool: NIOThreadPool?
+
+    init(
+        engine: DatabaseURL.Engine, dialect: any SQLDialect, source: Source, maxConnections: Int,
+        requestTimeout: TimeAmount, eventLoop: any EventLoop, logger: Logger,
+        makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase, threadPool: NIOThreadPool? = nil
+    ) {
+        self.engine = engine
+        self.dialect = dialect
+        self.eventLoop = eventLoop
+        self.maxConnections = maxConnections
+        self.logger = logger
+        self.makeSQL = makeSQL
+        self.threadPool = threadPool
+        self.pool = SendablePool(
+            EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: maxConnections, requestTimeout: requestTimeout,
+                logger: logger, on: eventLoop))
+    }
+
+    func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
+        let pool = self.pool.base
+        let connection: Source.Connection
+        do {
+            connection = try await pool.requestConnection(logger: logger, on: eventLoop).get()
+        } catch {
+            throw DatabaseError.translating(error, engine: engine)
+        }
+        let logger = self.logger
+        let pooled = PooledConnection(sql: makeSQL(connection)) {
+            do {
+                try await connection.close().get()
+            } catch {
+                logger.warning("Closing a discarded database connection failed", metadata: ["error": "\(error)"])
+            }
+        }
+        do {
+            let result = try await body(pooled)
+            pool.releaseConnection(connection, logger: logger)
+            return result
+        } catch {
+            pool.releaseConnection(connection, logger: logger)
+            throw error
+        }
+    }
+
+    func shutdown() async throws {
+        try await pool.base.shutdownAsync()
+        try await threadPool?.shutdownGracefully()
+    }
+
+    func shutdownInBackground() {
+        let threadPool = self.threadPool
+        let logger = self.logger
+        pool.base.shutdownGracefully { error in
+            if let error { logger.warning("Closing a released database pool failed", metadata: ["error": "\(error)"]) }
+            threadPool?.shutdownGracefully { error in
+                if let error { logger.warning("Stopping a released SQLite thread pool failed", metadata: ["error": "\(error)"]) }
+            }
+        }
+    }
+}
+
+/// Carries an AsyncKit pool across concurrency domains.
+///
+/// Safe because `EventLoopGroupConnectionPool` guards its only mutable state
+/// (`didShutdown`) with a lock, keeps its per-loop pools in an immutable dictionary, and
+/// each `EventLoopConnectionPool` hops to its own event loop (`inEventLoop` check, then
+/// `eventLoop.execute`) before touching its state in `requestConnection`,
+/// `releaseConnection` and `close`.
+private struct SendablePool<Source: ConnectionPoolSource>: @unchecked Sendable {
+    let base: EventLoopGroupConnectionPool<Source>
+    init(_ base: EventLoopGroupConnectionPool<Source>) { self.base = base }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import RoostSQL
+import RoostTestSupport
+import SQLKit
+
+/// A fresh, empty database for one test: a SQLite file in a new temporary directory, or
+/// a new PostgreSQL database on the server from `ROOST_TEST_POSTGRES_URL`.
+struct TestDatabase: Sendable {
+    let engine: DatabaseURL.Engine
+    let url: DatabaseURL
+    private let cleanup: @Sendable () async throws -> Void
+
+    /// Runs `body` with a fresh database of `engine`, removed afterwards.
+    static func with<R>(_ engine: DatabaseURL.Engine, _ body: (TestDatabase) async throws -> R) async throws -> R {
+        let database = try await make(engine)
+        do {
+            let result = try await body(database)
+            try await database.cleanup()
+            return result
+        } catch {
+            try await database.cleanup()
+            throw error
+        }
+    }
+
+    private static func make(_ engine: DatabaseURL.Engine) async throws -> TestDatabase {
+        let name = "roost_t_\(UUID().uuidString.prefix(8).lowercased())"
+        switch engine {
+        case .postgres:
+            let serverURL = try DatabaseURL(TestServer.postgres.url().absoluteString)
+            let admin = try await DatabaseClient.open(serverURL)
+            try await admin.execute("CREATE DATABASE \(ident: name)")
+            try await admin.close()
+            var url = serverURL
+            if case .server(var address) = url.location {
+                address.database = name
+                url.location = .server(address)
+            }
+            return TestDatabase(engine: engine, url: url) {
+                let admin = try await DatabaseClient.open(serverURL)
+                try await admin.execute("DROP DATABASE \(ident: name) WITH (FORCE)")
+                try await admin.close()
+            }
+        default:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let url = DatabaseURL(
+                engine: .sqlite, location: .sqliteFile(path: directory.appendingPathComponent("test.db").path))
+            return TestDatabase(engine: engine, url: url) { try FileManager.default.removeItem(at: directory) }
+        }
+    }
+
+    /// Opens a client on the database.
+    func open(readOnly: Bool = false, maxConnections: Int? = nil) async throws -> DatabaseClient {
+        try await DatabaseClient.open(url, readOnly: readOnly) { configuration in
+            if let maxConnections { configuration.maxConnections = maxConnections }
+        }
+    }
+
+    /// Opens a client, runs `body`, and closes the client.
+    func withClient<R>(readOnly: Bool = false, _ body: (DatabaseClient) async throws -> R) async throws -> R {
+        let client = try await open(readOnly: readOnly)
+        do {
+            let result = try await body(client)
+            try await client.close()
+            return result
+        } catch {
+            try await client.close()
+            throw error
+        }
+    }
+
+    /// The column type of an auto-generated integer primary key.
+    var serialKey: String { engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY" }
+
+    /// Creates the `items` table used by several tests.
+    func createItems(_ client: DatabaseClient) async throws {
+        let ddl = "CREATE TABLE items (id \(serialKey), name TEXT NOT NULL UNIQUE, qty INTEGER, note TEXT)"
+        try await client.execute(SQLQueryString(ddl))
+    }
+}
+
+/// A row of the `items` table.
+struct Item: Codable, Sendable, Equatable {
+    var id: Int64?
+    var name: String
+    var qty: Int?
+    var note: String?
+}
