@@ -58,7 +58,8 @@ public struct HealthReport: Codable, Sendable, Equatable {
         timeout: Duration,
         clock: C = ContinuousClock()
     ) async -> HealthReport where C.Duration == Duration {
-        await withTaskGroup(of: (Int, HealthCheckResult).self) { group in
+        if checks.isEmpty { return HealthReport(checks: []) }
+        return await withTaskGroup(of: (Int, HealthCheckResult).self) { group in
             for (index, check) in checks.enumerated() {
                 group.addTask { (index, await runOne(check, timeout: timeout, clock: clock)) }
             }
