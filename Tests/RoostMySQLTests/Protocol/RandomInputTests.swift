@@ -1,19 +1,8 @@
 import NIOCore
+import RoostTestSupport
 import Testing
 
 @testable import RoostMySQL
-
-/// A small deterministic generator so failures reproduce from the seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random and mutated input must end in a typed error or a valid result: never a crash,
 /// a hang or an untyped error.
@@ -24,7 +13,7 @@ struct RandomInputTests {
     }
 
     @Test func mutatedGreetings() throws {
-        var random = SplitMix64(state: 1)
+        var random = SplitMix64(seed: 1)
         let original = bytes(PacketDecodingTests.mariaDBGreeting)
         for _ in 0..<5_000 {
             var mutated = original
@@ -41,7 +30,7 @@ struct RandomInputTests {
     }
 
     @Test func randomFramesIntoTheDecoder() throws {
-        var random = SplitMix64(state: 2)
+        var random = SplitMix64(seed: 2)
         for _ in 0..<2_000 {
             var decoder = MySQLPacketDecoder(maximumPacketSize: 4096)
             var input = ByteBuffer(bytes: (0..<Int.random(in: 0...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
@@ -55,7 +44,7 @@ struct RandomInputTests {
     }
 
     @Test func randomPacketsDuringQueries() throws {
-        var random = SplitMix64(state: 3)
+        var random = SplitMix64(seed: 3)
         let headers: [UInt8] = [0x00, 0x01, 0x02, 0x03, 0xFB, 0xFC, 0xFD, 0xFE, 0xFF]
         for _ in 0..<2_000 {
             var machine = try StateMachineTests.readyMachine()
@@ -81,7 +70,7 @@ struct RandomInputTests {
     }
 
     @Test func randomPacketsDuringLogin() throws {
-        var random = SplitMix64(state: 4)
+        var random = SplitMix64(seed: 4)
         for plugin in ["mysql_native_password", "caching_sha2_password"] {
             for _ in 0..<1_000 {
                 var machine = MySQLConnectionStateMachine(credentials: StateMachineTests.credentials())
