@@ -94,7 +94,7 @@ let package = Package(
             name: "RoostHTTP",
             dependencies: [
                 "RoostCore", "RoostCoordination", log,
-                .product(name: "Hummingbird", package: "hummingbird"), httpTypes, nioCore,
+                .product(name: "Hummingbird", package: "hummingbird"), httpTypes, nioCore, nioPosix,
             ],
             swiftSettings: roostSettings),
         .target(

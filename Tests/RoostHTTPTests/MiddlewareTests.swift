@@ -81,9 +81,9 @@ private func peer(_ ip: String) throws -> SocketAddress { try SocketAddress(ipAd
     }
 
     @Test func slowRequestsGet503AndTheirHandlerIsCancelled() async throws {
-        let clock = ManualClock()
+        let timer = ManualRequestTimer()
         let cancelled = Mutex(false)
-        let app = app(RequestTimeoutMiddleware(timeout: .seconds(5), clock: clock)) {
+        let app = app(RequestTimeoutMiddleware(timeout: .seconds(5), timer: timer)) {
             $0.get("/slow") { _, _ -> String in
                 do { try await Task.sleep(for: .seconds(3_600)) } catch { cancelled.withLock { $0 = true } }
                 return "late"
@@ -94,11 +94,13 @@ private func peer(_ ip: String) throws -> SocketAddress { try SocketAddress(ipAd
             try await client.execute(uri: "/fast", method: .get) { response in
                 #expect(String(buffer: response.body) == "fast")
             }
+            #expect(timer.pending == 0)  // the fast request cancelled its timer
             async let slow = client.execute(uri: "/slow", method: .get) { response in
                 (response.status, String(buffer: response.body))
             }
-            await clock.waitForSleepers(count: 1)
-            clock.advance(by: .seconds(5))
+            await timer.waitUntilPending(1)
+            #expect(timer.delays == [.seconds(5)])
+            timer.fireAll()
             let (status, body) = try await slow
             #expect(status == .serviceUnavailable)
             #expect(body.contains(#""code":503"#))
@@ -183,6 +185,56 @@ private func peer(_ ip: String) throws -> SocketAddress { try SocketAddress(ipAd
         #expect(lines[0].metadata["client.ip"] == "127.0.0.1")
         #expect(lines[0].metadata["request_id"]?.isEmpty == false)
         #expect(!lines.contains { $0.message.contains("secret") })
+    }
+}
+
+/// A ``RequestTimer`` whose callbacks run only when the test fires them.
+private final class ManualRequestTimer: RequestTimer {
+    struct Handle: Sendable { let id: Int }
+    private struct State {
+        var nextID = 0
+        var actions: [Int: (delay: Duration, action: @Sendable () -> Void)] = [:]
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let state = Mutex(State())
+
+    var pending: Int { state.withLock { $0.actions.count } }
+    var delays: [Duration] { state.withLock { $0.actions.values.map(\.delay) } }
+
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> Handle {
+        let (handle, ready) = state.withLock { state -> (Handle, [CheckedContinuation<Void, Never>]) in
+            state.nextID += 1
+            state.actions[state.nextID] = (delay, action)
+            let count = state.actions.count
+            let ready = state.waiters.filter { $0.count <= count }.map(\.continuation)
+            state.waiters.removeAll { $0.count <= count }
+            return (Handle(id: state.nextID), ready)
+        }
+        ready.forEach { $0.resume() }
+        return handle
+    }
+
+    func cancel(_ handle: Handle) {
+        _ = state.withLock { $0.actions.removeValue(forKey: handle.id) }
+    }
+
+    func fireAll() {
+        let actions = state.withLock { state in
+            defer { state.actions = [:] }
+            return state.actions.values.map(\.action)
+        }
+        actions.forEach { $0() }
+    }
+
+    func waitUntilPending(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.actions.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }
 

@@ -1,24 +1,27 @@
 import Hummingbird
+import NIOCore
+import NIOPosix
+import Synchronization
 
 /// Answers `503 Service Unavailable` when a request takes longer than a time limit, and
 /// cancels its handler.
 ///
-/// Handlers should honour task cancellation (Roost's clients do); one that ignores it
-/// delays the 503 until it returns. Add it inside ``ErrorEnvelopeMiddleware`` so the 503
-/// is an envelope.
+/// The handler runs in one child task; the time limit is a timer on a SwiftNIO event loop
+/// (no extra task, no thread sleeping per request). Handlers should honour task
+/// cancellation (Roost's clients do); one that ignores it delays the 503 until it returns.
+/// Add it inside ``ErrorEnvelopeMiddleware`` so the 503 is an envelope.
 ///
 /// ```swift
 /// router.add(middleware: RequestTimeoutMiddleware(timeout: .seconds(30)))
 /// ```
-public struct RequestTimeoutMiddleware<Context: RequestContext, C: Clock>: RouterMiddleware
-where C.Duration == Duration {
+public struct RequestTimeoutMiddleware<Context: RequestContext, Timer: RequestTimer>: RouterMiddleware {
     private let timeout: Duration
-    private let clock: C
+    private let timer: Timer
 
-    /// Creates the middleware with a time limit measured on `clock`.
-    public init(timeout: Duration, clock: C) {
+    /// Creates the middleware with a time limit kept by `timer`.
+    public init(timeout: Duration, timer: Timer) {
         self.timeout = timeout
-        self.clock = clock
+        self.timer = timer
     }
 
     /// Runs the rest of the chain, racing it against the time limit.
@@ -29,25 +32,100 @@ where C.Duration == Duration {
             // Safe: the closure is called once, by one child task, and the group below
             // ends (waiting for that child) before `withoutActuallyEscaping` returns.
             nonisolated(unsafe) let handler = next
-            return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await handler(request, context) }
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                let race = TimeoutRace()
                 group.addTask {
-                    try await clock.sleep(for: timeout)
-                    return nil
+                    do { race.finish(.response(try await handler(request, context))) } catch { race.finish(.failure(error)) }
                 }
-                defer { group.cancelAll() }
-                guard let response = try await group.next() ?? nil else {
+                let scheduled = timer.schedule(after: timeout) { race.finish(.timedOut) }
+                switch await race.outcome() {
+                case .response(let response):
+                    timer.cancel(scheduled)
+                    return response
+                case .failure(let error):
+                    timer.cancel(scheduled)
+                    throw error
+                case .timedOut:
+                    group.cancelAll()
                     throw HTTPError(.serviceUnavailable, message: "The request took longer than \(timeout); try again later")
                 }
-                return response
             }
         }
     }
 }
 
-extension RequestTimeoutMiddleware where C == ContinuousClock {
-    /// Creates the middleware with a time limit on the continuous clock.
+extension RequestTimeoutMiddleware where Timer == EventLoopRequestTimer {
+    /// Creates the middleware with a time limit kept on SwiftNIO's shared event loops.
     public init(timeout: Duration) {
-        self.init(timeout: timeout, clock: ContinuousClock())
+        self.init(timeout: timeout, timer: EventLoopRequestTimer())
+    }
+}
+
+/// Schedules the callback that ends an overrunning request.
+public protocol RequestTimer: Sendable {
+    /// A handle to a scheduled callback.
+    associatedtype Handle: Sendable
+    /// Calls `action` once after `delay`, unless cancelled first.
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> Handle
+    /// Cancels a callback that has not run yet.
+    func cancel(_ handle: Handle)
+}
+
+/// A ``RequestTimer`` on SwiftNIO event loops.
+public struct EventLoopRequestTimer: RequestTimer {
+    private let group: any EventLoopGroup
+
+    /// Creates a timer on `group`, SwiftNIO's shared event loops by default.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.group = group
+    }
+
+    /// Schedules `action` on one of the group's event loops.
+    public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> NIOCore.Scheduled<Void> {
+        group.any().scheduleTask(in: TimeAmount(delay), action)
+    }
+
+    /// Cancels the scheduled task.
+    public func cancel(_ handle: NIOCore.Scheduled<Void>) {
+        handle.cancel()
+    }
+}
+
+/// The first of "the handler answered", "the handler failed" and "time is up".
+private final class TimeoutRace: Sendable {
+    enum Outcome: Sendable {
+        case response(Response)
+        case failure(any Error)
+        case timedOut
+    }
+
+    private struct State {
+        var outcome: Outcome?
+        var waiter: CheckedContinuation<Outcome, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Records an outcome; only the first counts.
+    func finish(_ outcome: Outcome) {
+        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    /// Waits for the first outcome.
+    func outcome() async -> Outcome {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Outcome? in
+                if let outcome = state.outcome { return outcome }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
     }
 }
