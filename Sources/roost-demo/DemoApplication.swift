@@ -21,6 +21,7 @@ enum DemoApplication {
                 maxBodyBytes: http.maxBodyBytes, accessLog: http.accessLog, debug: http.debug,
                 clientIP: try ClientIPResolver(trustedProxies: http.trustedProxies)))
         router.addHealthRoute(service: name, version: version)
+        router.addMethodNotAllowedResponses()
         return router
     }
 

@@ -147,3 +147,37 @@ private struct Order: Decodable {
         }
     }
 }
+
+@Suite struct MethodNotAllowedTests {
+    @Test func wrongMethodsGet405WithAllowInTheEnvelope() async throws {
+        let router = Router(context: BasicRoostRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        router.get("/orders") { _, _ in "list" }
+        router.post("/orders") { _, _ in "created" }
+        router.delete("/orders/:id") { _, context in context.parameters.get("id") ?? "" }
+        router.addMethodNotAllowedResponses()
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/orders", method: .get) { response in
+                #expect(String(buffer: response.body) == "list")
+            }
+            try await client.execute(uri: "/orders/7", method: .delete) { response in
+                #expect(String(buffer: response.body) == "7")
+            }
+            try await client.execute(uri: "/orders", method: .put) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+                let body = String(buffer: response.body)
+                #expect(body.contains(#""code":405"#))
+                #expect(body.contains("PUT is not allowed here; use GET, POST"))
+            }
+            try await client.execute(uri: "/orders/7", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "DELETE")
+            }
+            try await client.execute(uri: "/elsewhere", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
