@@ -3,18 +3,19 @@ import Hummingbird
 import Logging
 import RoostConfig
 import RoostLogging
+import RoostSQL
 
 // roost-demo: `swift run roost-demo [--host 127.0.0.1] [--port 8080] [--config file.json]`
-// (or ROOST_HTTP_HOST / ROOST_HTTP_PORT / ROOST_CONFIG). SIGINT and SIGTERM shut it down
-// gracefully.
+// (or ROOST_HTTP_HOST / ROOST_HTTP_PORT / ROOST_CONFIG). Products live in SQLite under
+// .roost/ unless ROOST_DATABASE_URL names another database. SIGINT and SIGTERM shut it
+// down gracefully.
 
 // `roost-demo config print`: the effective configuration and where each value came from.
 let settings: DemoSettings
 do {
     let configuration = try await RoostConfiguration.load()
     if Array(CommandLine.arguments.dropFirst().prefix(2)) == ["config", "print"] {
-        let builtIn = HTTPSettings().textValues.merging(LoggingSettings().textValues) { $1 }
-        for entry in configuration.entries(for: DemoSettings.keys, builtIn: builtIn) { print(entry) }
+        for entry in configuration.entries(for: DemoSettings.keys, builtIn: DemoSettings.builtIn) { print(entry) }
         exit(0)
     }
     settings = try DemoSettings(config: configuration.reader)
@@ -36,4 +37,11 @@ LoggingSystem.bootstrap { label in
     }
 }
 let logger = Logger(label: DemoApplication.name)
-try await DemoApplication.build(http: http, logger: logger).runService()
+let database: DatabaseClient
+do {
+    database = try await DemoApplication.openDatabase(settings.database, logger: logger)
+} catch {
+    logger.critical("cannot open the database \(settings.database.url): \(error)")
+    exit(1)
+}
+try await DemoApplication.build(http: http, database: database, logger: logger).runService()
