@@ -24,7 +24,7 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
     "RoostNTP": [nioPosix],
-    "RoostRedis": [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix],
+    "RoostRedis": [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts"],
     "RoostCoordination": ["RoostCoordinationContracts"],
     "RoostSQL": [serviceLifecycle, log],
 ]
@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "RoostCoordination", log, nioCore, nioPosix, serviceLifecycle,
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: roostSettings),
         .target(

@@ -1,0 +1,135 @@
+import RoostCoordination
+import RoostTasks
+
+/// A ``DistributedLock`` kept in Redis: one holder per key across every process that
+/// uses the same server and namespace.
+///
+/// Acquiring is one Lua script: `SET key token NX PX ttl` and, when that succeeds, `INCR`
+/// of a companion key, whose value is the lease's fencing token (it survives releases, so
+/// tokens grow strictly per key). Release and extend are Lua scripts that act only while
+/// the key still holds the lease's random token, so a holder whose lease expired cannot
+/// free or prolong a newer holder's lock. The server measures time to live.
+///
+/// Waiting, renewal and `withLock` come from ``DistributedLock``: waiters poll with the
+/// jittered ``retryBackoff``, and a lease taken over by another process is noticed (and
+/// marked lost) at its next renewal or extend.
+///
+/// ```swift
+/// let lock = RedisLock(client: pool)
+/// try await lock.withLock("invoice:42", ttl: .seconds(10), timeout: .seconds(3)) { lease in
+///     try await invoices.send(42, fencingToken: lease.fencingToken)
+/// }
+/// ```
+public final class RedisLock: DistributedLock {
+    /// The server the locks live on.
+    public let client: any RedisCommandSender
+    /// Prepended to every key, keeping these locks apart from other data.
+    public let namespace: String
+    /// The clock that timeouts, retry delays and renewals are measured on.
+    public let clock: ContinuousClock
+    /// The delays between attempts while waiting for a held key.
+    public let retryBackoff: Backoff
+
+    /// Creates a lock client.
+    ///
+    /// - Parameters:
+    ///   - client: The server connection or pool.
+    ///   - namespace: Prepended to every key; the lock of `key` is stored at
+    ///     `namespace{key}` and its fencing counter at `namespace{key}:fence`.
+    ///   - retryBackoff: The jittered delays between attempts while a key stays held.
+    public init(
+        client: some RedisCommandSender, namespace: String = "roost:lock:",
+        retryBackoff: Backoff = Backoff(base: .milliseconds(10), cap: .seconds(1), jitter: .equal)
+    ) {
+        self.client = client
+        self.namespace = namespace
+        self.clock = ContinuousClock()
+        self.retryBackoff = retryBackoff
+    }
+
+    /// Acquires `key` for `ttl` if nobody holds it; see ``DistributedLock``.
+    public func tryAcquire(_ key: String, ttl: Duration) async throws -> LockLease? {
+        try Self.validate(key, ttl: ttl)
+        let token = LockLease.randomToken()
+        let reply = try await Self.acquireScript.run(
+            on: client, keys: [lockKey(key), fenceKey(key)],
+            arguments: [.string(token), .integer(ttl.redisMilliseconds)])
+        guard let fence = reply.integer else { throw RedisProtocolError.unexpected(reply, expected: "an integer") }
+        guard fence > 0 else { return nil }
+        return LockLease(key: key, token: token, fencingToken: UInt64(fence), ttl: ttl)
+    }
+
+    /// Releases the lease if its token still owns the key; the lease counts as released
+    /// either way.
+    @discardableResult
+    public func release(_ lease: LockLease) async throws -> Bool {
+        let reply = try await Self.releaseScript.run(
+            on: client, keys: [lockKey(lease.key)], arguments: [.string(lease.token)])
+        lease.markReleased()
+        return try Self.flag(reply)
+    }
+
+    /// Resets the lease's time to live to `ttl` if its token still owns the key; marks it
+    /// lost otherwise.
+    public func extend(_ lease: LockLease, ttl: Duration) async throws -> Bool {
+        try Self.validate(lease.key, ttl: ttl)
+        let reply = try await Self.extendScript.run(
+            on: client, keys: [lockKey(lease.key)], arguments: [.string(lease.token), .integer(ttl.redisMilliseconds)])
+        let owned = try Self.flag(reply)
+        if !owned { lease.markLost(.expired) }
+        return owned
+    }
+
+    /// Whether somebody holds `key` now.
+    public func isLocked(_ key: String) async throws -> Bool {
+        try Self.flag(try await client.send(RedisCommand("EXISTS", .string(lockKey(key))), timeout: nil))
+    }
+
+    /// Frees `key` whoever holds it. The holder finds its lease lost at its next renewal
+    /// or extend.
+    @discardableResult
+    public func forceRelease(_ key: String) async throws -> Bool {
+        try Self.flag(try await client.send(RedisCommand("DEL", .string(lockKey(key))), timeout: nil))
+    }
+
+    private func lockKey(_ key: String) -> String { "\(namespace){\(key)}" }
+    private func fenceKey(_ key: String) -> String { "\(namespace){\(key)}:fence" }
+
+    private static func validate(_ key: String, ttl: Duration) throws {
+        if ttl <= .zero { throw LockError(key: key, reason: .invalidTTL(ttl)) }
+    }
+
+    private static func flag(_ reply: RESPValue) throws -> Bool {
+        guard let value = reply.integer, value == 0 || value == 1 else {
+            throw RedisProtocolError.unexpected(reply, expected: "0 or 1")
+        }
+        return value == 1
+    }
+
+    /// KEYS lock, fence; ARGV token, ttl ms. Returns the new fencing token, or 0 when held.
+    static let acquireScript = RedisScript(
+        """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+          return redis.call('INCR', KEYS[2])
+        end
+        return 0
+        """)
+
+    /// KEYS lock; ARGV token. Deletes the lock only if the token owns it.
+    static let releaseScript = RedisScript(
+        """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """)
+
+    /// KEYS lock; ARGV token, ttl ms. Resets the time to live only if the token owns it.
+    static let extendScript = RedisScript(
+        """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 0
+        """)
+}

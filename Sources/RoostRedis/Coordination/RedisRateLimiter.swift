@@ -1,0 +1,117 @@
+import RoostCoordination
+
+/// A ``RateLimiter`` kept in Redis: every process that uses the same server, namespace
+/// and strategy shares one count per key.
+///
+/// Each check is one Lua script, so concurrent checks from many processes count exactly.
+/// Time is the server's (`PTTL` for fixed windows, `TIME` for token buckets), so clock
+/// skew between processes does not matter.
+///
+/// ```swift
+/// let limiter = RedisRateLimiter(client: pool, strategy: .fixedWindow(limit: 100, window: .seconds(60)))
+/// let result = try await limiter.acquire("client:203.0.113.9")
+/// guard result.allowed else { throw TooManyRequests(retryAfter: result.retryAfter) }
+/// ```
+public final class RedisRateLimiter: RateLimiter {
+    /// The server the counts live on.
+    public let client: any RedisCommandSender
+    /// How this limiter counts.
+    public let strategy: RateLimitStrategy
+    /// Prepended to every key, keeping these counts apart from other data.
+    public let namespace: String
+
+    /// Creates a limiter.
+    ///
+    /// - Parameters:
+    ///   - client: The server connection or pool.
+    ///   - strategy: The counting strategy; limits, capacities and durations must be positive.
+    ///   - namespace: Prepended to every key. Limiters with different strategies should
+    ///     use different namespaces.
+    public init(client: some RedisCommandSender, strategy: RateLimitStrategy, namespace: String = "roost:rate:") {
+        switch strategy {
+        case .fixedWindow(let limit, let window):
+            precondition(limit > 0 && window > .zero, "fixed window needs a positive limit and window")
+        case .tokenBucket(let capacity, let refill, let interval):
+            precondition(capacity > 0 && refill > 0 && interval > .zero, "token bucket needs positive capacity and refill rate")
+        }
+        self.client = client
+        self.strategy = strategy
+        self.namespace = namespace
+    }
+
+    /// Tries to consume `cost` units for `key`; see ``RateLimiter/acquire(_:cost:)``.
+    public func acquire(_ key: String, cost: Int) async throws -> RateLimitResult {
+        guard cost > 0 else { throw RateLimiterError(key: key, reason: .nonPositiveCost(cost)) }
+        guard cost <= strategy.maximumCost else {
+            throw RateLimiterError(key: key, reason: .costExceedsLimit(cost: cost, limit: strategy.maximumCost))
+        }
+        let reply: RESPValue
+        switch strategy {
+        case .fixedWindow(let limit, let window):
+            reply = try await Self.fixedWindowScript.run(
+                on: client, keys: [namespace + key],
+                arguments: [.integer(Int64(cost)), .integer(Int64(limit)), .integer(window.redisMilliseconds)])
+        case .tokenBucket(let capacity, let refill, let interval):
+            reply = try await Self.tokenBucketScript.run(
+                on: client, keys: [namespace + key],
+                arguments: [
+                    .integer(Int64(cost)), .integer(Int64(capacity)), .integer(Int64(refill)),
+                    .integer(interval.redisMilliseconds),
+                ])
+        }
+        guard let parts = reply.array, parts.count == 3, let allowed = parts[0].integer,
+            let remaining = parts[1].integer, let retryAfter = parts[2].integer
+        else { throw RedisProtocolError.unexpected(reply, expected: "three integers") }
+        return RateLimitResult(
+            allowed: allowed == 1, remaining: Int(remaining), retryAfter: .milliseconds(allowed == 1 ? 0 : retryAfter))
+    }
+
+    /// Forgets everything counted for `key`.
+    public func reset(_ key: String) async throws {
+        try await client.send(RedisCommand("DEL", .string(namespace + key)), timeout: nil)
+    }
+
+    /// KEYS[1] the window's count; ARGV cost, limit, window in ms. The window starts at the
+    /// first request and ends when the key expires; returns allowed, remaining, retry ms.
+    static let fixedWindowScript = RedisScript(
+        """
+        local cost, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local ttl = redis.call('PTTL', KEYS[1])
+        if count + cost <= limit then
+          count = redis.call('INCRBY', KEYS[1], cost)
+          if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+          return {1, limit - count, 0}
+        end
+        if ttl < 0 then
+          redis.call('PEXPIRE', KEYS[1], ARGV[3])
+          ttl = tonumber(ARGV[3])
+        end
+        return {0, limit - count, ttl}
+        """)
+
+    /// KEYS[1] a hash of tokens and last update (server ms); ARGV cost, capacity, refill,
+    /// interval in ms. The key expires once the bucket would be full again; returns
+    /// allowed, remaining, retry ms.
+    static let tokenBucketScript = RedisScript(
+        """
+        local cost, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local rate = tonumber(ARGV[3]) / tonumber(ARGV[4])
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+        local tokens, updated = tonumber(state[1]), tonumber(state[2])
+        if tokens == nil or updated == nil then tokens, updated = capacity, now end
+        tokens = math.min(capacity, tokens + math.max(0, now - updated) * rate)
+        local allowed, retry = 0, 0
+        if tokens >= cost then
+          tokens = tokens - cost
+          allowed = 1
+        else
+          retry = math.ceil((cost - tokens) / rate)
+        end
+        redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'updated', string.format('%.17g', now))
+        redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1)
+        return {allowed, math.floor(tokens), retry}
+        """)
+}

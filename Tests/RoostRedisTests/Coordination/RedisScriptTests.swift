@@ -1,0 +1,59 @@
+import RoostCoordination
+import RoostTestSupport
+import Testing
+
+@testable import RoostRedis
+
+@Suite struct RedisScriptDigestTests {
+    @Test("the digest is the SHA1 of the source in lowercase hex")
+    func digest() {
+        #expect(RedisScript("return 1").sha1 == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db")
+        #expect(RedisScript("").sha1 == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+    }
+
+    @Test("durations become whole milliseconds, rounded up")
+    func milliseconds() {
+        #expect(Duration.seconds(2).redisMilliseconds == 2_000)
+        #expect(Duration.microseconds(1).redisMilliseconds == 1)
+        #expect(Duration.microseconds(1_500).redisMilliseconds == 2)
+    }
+}
+
+@Suite("Lua scripts against redis-server", .requires(.redis))
+struct RedisScriptTests {
+    @Test("a script the server does not know is sent with EVAL, then runs by digest")
+    func noScriptFallback() async throws {
+        let connection = try await connectToTestServer()
+        let script = RedisScript("return {KEYS[1], ARGV[1], '\(uniqueKey())'}")
+        let known = try await connection.send("SCRIPT", "EXISTS", .string(script.sha1))
+        #expect(known.array?.first?.integer == 0)
+        let reply = try await script.run(on: connection, keys: ["k"], arguments: ["a"])
+        #expect(reply.array?.prefix(2).compactMap(\.string) == ["k", "a"])
+        let cached = try await connection.send("SCRIPT", "EXISTS", .string(script.sha1))
+        #expect(cached.array?.first?.integer == 1)
+        try await connection.close()
+    }
+
+    @Test("a failing script throws the server's error")
+    func failure() async throws {
+        let connection = try await connectToTestServer()
+        let script = RedisScript("return redis.error_reply('BOOM broken on purpose')")
+        let error = try await #require(throws: RedisServerError.self) { try await script.run(on: connection) }
+        #expect(error.kind == RedisServerError.Kind(prefix: "BOOM"))
+        try await connection.close()
+    }
+
+    @Test("overflowing a counter is a typed error and the stored value keeps full precision")
+    func counterPrecision() async throws {
+        let connection = try await connectToTestServer()
+        let counter = RedisCounter(client: connection)
+        let key = uniqueKey()
+        #expect(try await counter.increment(key, by: .max - 1, ttl: nil) == .max - 1)
+        #expect(try await counter.increment(key, by: 1, ttl: nil) == .max)
+        await #expect(throws: CounterError(key: key, reason: .overflow)) {
+            try await counter.increment(key, by: 1, ttl: nil)
+        }
+        try await counter.reset(key)
+        try await connection.close()
+    }
+}
