@@ -70,7 +70,8 @@ extension RedisConnection {
     @discardableResult
     public func hashDelete(_ key: String, fields: [String]) async throws -> Int {
         guard !fields.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("HDEL", arguments: [.string(key)] + fields.map { .string($0) }))))
+        let command = RedisCommand("HDEL", arguments: [.string(key)] + fields.map { .string($0) })
+        return Int(try Self.integer(await send(command)))
     }
 
     /// `HINCRBY`: adds `amount` to the integer in `field` (0 if missing) and returns the

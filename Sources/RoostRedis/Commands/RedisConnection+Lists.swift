@@ -69,9 +69,9 @@ extension RedisConnection {
     public func move(
         from source: String, at sourceEnd: RedisListEnd, to destination: String, at destinationEnd: RedisListEnd
     ) async throws -> ByteBuffer? {
-        try Self.optionalBytes(
-            await send(
-                RedisCommand("LMOVE", .string(source), .string(destination), sourceEnd.argument, destinationEnd.argument)))
+        let command = RedisCommand(
+            "LMOVE", .string(source), .string(destination), sourceEnd.argument, destinationEnd.argument)
+        return try Self.optionalBytes(await send(command))
     }
 
     /// `BLPOP` or `BRPOP`: pops from one end of the first non-empty list among `keys`,
@@ -84,7 +84,8 @@ extension RedisConnection {
     /// behind it, so use a dedicated connection for long waits.
     ///
     /// ```swift
-    /// if let (queue, job) = try await connection.blockingPop(from: ["high", "low"], at: .left, timeout: .seconds(5)) { ... }
+    /// let popped = try await connection.blockingPop(from: ["high", "low"], at: .left, timeout: .seconds(5))
+    /// if let (queue, job) = popped { ... }
     /// ```
     public func blockingPop(
         from keys: [String], at end: RedisListEnd, timeout: Duration

@@ -32,12 +32,15 @@ extension RedisConnection {
         switch reply.withoutAttributes {
         case .map(let pairs):
             return try pairs.map { pair in
-                guard let key = pair.key.bytes else { throw RedisProtocolError.unexpected(pair.key, expected: "a string") }
+                guard let key = pair.key.bytes else {
+                    throw RedisProtocolError.unexpected(pair.key, expected: "a string")
+                }
                 return (key, pair.value)
             }
         case .array(let values):
             guard values.count.isMultiple(of: 2) else {
-                throw RedisProtocolError(.unexpectedReply, "expected field-value pairs, got an array of \(values.count) elements")
+                throw RedisProtocolError(
+                    .unexpectedReply, "expected field-value pairs, got an array of \(values.count) elements")
             }
             return try stride(from: 0, to: values.count, by: 2).map { index in
                 guard let key = values[index].bytes else {

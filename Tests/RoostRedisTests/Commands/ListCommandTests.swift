@@ -20,7 +20,8 @@ struct ListCommandTests {
         #expect(try await connection.listRange(missing, from: 0, to: -1).isEmpty)
         #expect(try await connection.pop(from: key, at: .left).map { String(buffer: $0) } == "z")
         #expect(try await connection.pop(from: key, at: .right).map { String(buffer: $0) } == "c")
-        #expect(try await connection.move(from: key, at: .left, to: other, at: .right).map { String(buffer: $0) } == "a")
+        let moved = try await connection.move(from: key, at: .left, to: other, at: .right)
+        #expect(moved.map { String(buffer: $0) } == "a")
         #expect(try await connection.move(from: missing, at: .left, to: other, at: .right) == nil)
         #expect(try await connection.listLength(key) == 1)
         #expect(try await connection.listLength(other) == 1)
@@ -40,9 +41,9 @@ struct ListCommandTests {
         let key = uniqueKey()
         #expect(try await connection.blockingPop(from: [key], at: .left, timeout: .milliseconds(50)) == nil)
         #expect(try await connection.blockingPop(from: [key], at: .right, timeout: .milliseconds(50)) == nil)
-        #expect(
-            try await connection.blockingMove(from: key, at: .left, to: uniqueKey("to"), at: .left, timeout: .milliseconds(50))
-                == nil)
+        let moved = try await connection.blockingMove(
+            from: key, at: .left, to: uniqueKey("to"), at: .left, timeout: .milliseconds(50))
+        #expect(moved == nil)
         let error = await #expect(throws: RedisServerError.self) {
             try await connection.blockingPop(from: [key], at: .left, timeout: .seconds(-1))
         }
@@ -66,11 +67,14 @@ struct ListCommandTests {
                 let popped = try await waiter.blockingPop(from: [empty], at: .left, timeout: .seconds(30))
                 #expect(popped?.key == empty)
                 #expect(popped.map { String(buffer: $0.value) } == "woken")
-                let moved = try await waiter.blockingMove(from: full, at: .left, to: target, at: .right, timeout: .seconds(30))
+                let moved = try await waiter.blockingMove(
+                    from: full, at: .left, to: target, at: .right, timeout: .seconds(30))
                 #expect(moved.map { String(buffer: $0) } == "x")
             }
             // Push only once the server reports the waiter blocked in BLPOP.
-            while try await pusher.send("CLIENT", "LIST", "ID", .integer(clientID)).string?.contains("cmd=blpop") != true {
+            while try await pusher.send("CLIENT", "LIST", "ID", .integer(clientID)).string?.contains("cmd=blpop")
+                != true
+            {
                 await Task.yield()
             }
             try await pusher.push(["woken"], to: empty, at: .right)
