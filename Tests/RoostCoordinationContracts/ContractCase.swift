@@ -25,11 +25,18 @@ import Testing
 public struct ContractCase<Environment: Sendable>: Sendable, CustomTestStringConvertible {
     /// What the check proves.
     public let name: String
+    /// Whether the check sleeps and then expects expiry within a second: exact on a manual
+    /// clock, but a loaded machine can oversleep by more. Real-time environments run
+    /// deterministic server-side checks of the same behaviour instead.
+    public let needsPreciseTime: Bool
     private let body: @Sendable (Environment) async throws -> Void
 
     /// Creates a check.
-    public init(_ name: String, _ body: @escaping @Sendable (Environment) async throws -> Void) {
+    public init(
+        _ name: String, needsPreciseTime: Bool = false, _ body: @escaping @Sendable (Environment) async throws -> Void
+    ) {
         self.name = name
+        self.needsPreciseTime = needsPreciseTime
         self.body = body
     }
 

@@ -30,7 +30,7 @@ public struct RateLimiterContractEnvironment: Sendable {
 public enum RateLimiterContract {
     /// Every check of the contract.
     public static let cases: [ContractCase<RateLimiterContractEnvironment>] = [
-        ContractCase("fixed window: the limit per window, denials consume nothing, the next window resets") { env in
+        ContractCase("fixed window: the limit per window, denials consume nothing, the next window resets", needsPreciseTime: true) { env in
             let limiter = try await env.makeLimiter(.fixedWindow(limit: 3, window: .seconds(2)))
             let key = env.key("fixed")
             #expect(try await limiter.acquire(key, cost: 2).remaining == 1)
@@ -43,7 +43,7 @@ public enum RateLimiterContract {
             try await env.time.advance(.milliseconds(2_100))
             #expect(try await limiter.acquire(key, cost: 3).allowed)
         },
-        ContractCase("token bucket: bursts to capacity, then refills over time") { env in
+        ContractCase("token bucket: bursts to capacity, then refills over time", needsPreciseTime: true) { env in
             // Slow refill (one token per 2s) leaves real-time runs 1.8s of slack between calls.
             let limiter = try await env.makeLimiter(.tokenBucket(capacity: 4, refill: 2, interval: .seconds(4)))
             let key = env.key("bucket")

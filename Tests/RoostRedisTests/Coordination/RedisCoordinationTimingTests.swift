@@ -1,0 +1,81 @@
+import RoostCoordination
+import RoostCoordinationContracts
+import RoostTestSupport
+import Testing
+
+@testable import RoostRedis
+
+/// The time-to-live behaviour the contracts check on a manual clock, checked here on the
+/// server itself (PTTL, and waiting for expiry with a generous bound) so a loaded machine
+/// cannot make them flaky.
+@Suite("Redis coordination timing", .requires(.redis))
+struct RedisCoordinationTimingTests {
+    private func remaining(_ connection: RedisConnection, _ key: String) async throws -> Duration? {
+        if case .expires(let left) = try await connection.timeToLive(key) { return left }
+        return nil
+    }
+
+    /// Polls `condition` every 50 ms for up to 20 s.
+    private func waitUntil(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<400 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("condition not met within 20s")
+    }
+
+    @Test func lockExtendResetsTheServerTTL() async throws {
+        let connection = try await connectToTestServer()
+        let lock = RedisLock(client: connection, namespace: "\(uniqueKeyPrefix()):lock:")
+        let lease = try #require(try await lock.tryAcquire("k", ttl: .seconds(30)))
+        let before = try #require(try await remaining(connection, "\(lock.namespace){k}"))
+        #expect(before <= .seconds(30))
+        #expect(try await lock.extend(lease, ttl: .seconds(120)))
+        let after = try #require(try await remaining(connection, "\(lock.namespace){k}"))
+        #expect(after > .seconds(60))
+        #expect(try await lock.release(lease))
+        try await connection.close()
+    }
+
+    @Test func anExpiredLeaseCannotTouchTheNextHolder() async throws {
+        let connection = try await connectToTestServer()
+        let lock = RedisLock(client: connection, namespace: "\(uniqueKeyPrefix()):lock:")
+        let old = try #require(try await lock.tryAcquire("k", ttl: .milliseconds(200)))
+        try await waitUntil { try await lock.isLocked("k") == false }
+        let new = try #require(try await lock.tryAcquire("k", ttl: .seconds(30)))
+        #expect(new.fencingToken > old.fencingToken)
+        #expect(try await lock.extend(old, ttl: .seconds(30)) == false)
+        #expect(try await lock.release(old) == false)
+        #expect(try await lock.isLocked("k"))
+        #expect(try await lock.release(new))
+        try await connection.close()
+    }
+
+    @Test func counterTTLIsSetOnCreationAndKept() async throws {
+        let connection = try await connectToTestServer()
+        let counter = RedisCounter(client: connection, namespace: "\(uniqueKeyPrefix()):counter:")
+        #expect(try await counter.increment("k", by: 1, ttl: .seconds(30)) == 1)
+        #expect(try await counter.increment("k", by: 1, ttl: .seconds(600)) == 2)
+        let left = try #require(try await remaining(connection, "\(counter.namespace)k"))
+        #expect(left <= .seconds(30))
+        #expect(try await counter.increment("short", by: 1, ttl: .milliseconds(200)) == 1)
+        try await waitUntil { try await counter.value("short") == 0 }
+        #expect(try await counter.increment("short", by: 1, ttl: .seconds(30)) == 1)
+        try await connection.close()
+    }
+
+    @Test(arguments: [
+        RateLimitStrategy.fixedWindow(limit: 2, window: .milliseconds(300)),
+        .tokenBucket(capacity: 2, refill: 1, interval: .milliseconds(300)),
+    ])
+    func deniedRequestsAreAllowedAgainAfterRetryAfter(_ strategy: RateLimitStrategy) async throws {
+        let connection = try await connectToTestServer()
+        let limiter = RedisRateLimiter(client: connection, strategy: strategy, namespace: "\(uniqueKeyPrefix()):rate:")
+        #expect(try await limiter.acquire("k", cost: 2).allowed)
+        let denied = try await limiter.acquire("k")
+        #expect(denied.allowed == false)
+        #expect(denied.retryAfter > .zero && denied.retryAfter <= .milliseconds(300))
+        try await waitUntil { try await limiter.acquire("k").allowed }
+        try await connection.close()
+    }
+}
