@@ -79,7 +79,8 @@ let package = Package(
             name: "RoostMySQL",
             dependencies: [
                 "RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"), serviceLifecycle,
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],
             swiftSettings: roostSettings),
         .target(

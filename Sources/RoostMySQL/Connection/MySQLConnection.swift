@@ -137,11 +137,15 @@ public final class MySQLConnection: Sendable {
         try? await channel.closeFuture.get()
     }
 
+    /// Sends one command and waits for its result.
+    ///
+    /// A command is not interrupted once sent (that needs KILL QUERY from another
+    /// connection), but a task cancelled beforehand does not send it, unless
+    /// `evenIfCancelled` is set: the pool uses that for cleanup (`ROLLBACK`,
+    /// `COM_RESET_CONNECTION`) that must happen precisely because a task was cancelled.
     @discardableResult
-    private func send(_ command: MySQLCommand) async throws -> MySQLQueryResult {
-        // A command is not interrupted once sent (that needs KILL QUERY from another
-        // connection), but a task cancelled beforehand does not send it.
-        if command != .quit { try Task.checkCancellation() }
+    func send(_ command: MySQLCommand, evenIfCancelled: Bool = false) async throws -> MySQLQueryResult {
+        if command != .quit && !evenIfCancelled { try Task.checkCancellation() }
         let promise = channel.eventLoop.makePromise(of: MySQLQueryResult.self)
         channel.writeAndFlush(MySQLRequest(command: command, promise: promise)).whenFailure { error in
             promise.fail(MySQLConnectionError(.closed, "the command could not be sent", underlying: error))

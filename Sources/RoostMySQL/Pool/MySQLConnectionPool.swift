@@ -1,0 +1,206 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import _ConnectionPoolModule
+
+/// A pool of ``MySQLConnection``s: it opens connections on demand up to a maximum, keeps a
+/// minimum open, pings idle ones (`COM_PING`), closes surplus idle ones and ones past their
+/// maximum lifetime, resets every connection (`COM_RESET_CONNECTION`) when it is returned,
+/// and reconnects with backoff after the server goes away.
+///
+/// The pool is a `Service`: it works while ``run()`` runs, and shuts down when that task
+/// is cancelled (or when the service group stops).
+///
+/// ```swift
+/// let pool = MySQLConnectionPool(configuration: MySQLPoolConfiguration(
+///     connection: try MySQLConfiguration(url: "mysql://app:secret@127.0.0.1/shop")))
+/// try await withThrowingTaskGroup(of: Void.self) { group in
+///     group.addTask { try await pool.run() }
+///     let result = try await pool.query("SELECT COUNT(*) AS n FROM orders")
+///     group.cancelAll()
+/// }
+/// ```
+public final class MySQLConnectionPool: Service {
+    typealias Pool = ConnectionPool<
+        PooledMySQLConnection, Int, ConnectionIDGenerator, MySQLLeaseRequest, Int,
+        MySQLKeepAliveBehavior, MySQLPoolObserver, ContinuousClock
+    >
+
+    /// The configuration the pool was created with.
+    public let configuration: MySQLPoolConfiguration
+    let logger: Logger
+    private let pool: Pool
+    private let requestIDs = Atomic<Int>(0)
+
+    /// Creates a pool; no connection opens before ``run()`` starts.
+    public init(
+        configuration: MySQLPoolConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "roost.mysql.pool")
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        var poolConfiguration = ConnectionPoolConfiguration()
+        poolConfiguration.minimumConnectionCount = configuration.minimumConnections
+        poolConfiguration.maximumConnectionSoftLimit = max(1, configuration.maximumConnections)
+        poolConfiguration.maximumConnectionHardLimit = max(1, configuration.maximumConnections)
+        poolConfiguration.idleTimeout = configuration.idleTimeout
+        poolConfiguration.circuitBreakerTripAfter = configuration.circuitBreakerTripAfter
+        let connectionConfiguration = configuration.connection
+        let keepAlive = MySQLKeepAliveBehavior(
+            keepAliveFrequency: configuration.keepAliveFrequency, maximumLifetime: configuration.maximumLifetime)
+        self.pool = Pool(
+            configuration: poolConfiguration,
+            idGenerator: ConnectionIDGenerator(),
+            requestType: MySQLLeaseRequest.self,
+            keepAliveBehavior: keepAlive,
+            observabilityDelegate: MySQLPoolObserver(logger: logger, address: Self.address(of: connectionConfiguration)),
+            clock: ContinuousClock()
+        ) { id, _ in
+            var connectionLogger = logger
+            connectionLogger[metadataKey: "mysql.connection"] = "\(id)"
+            let connection = try await MySQLConnection.connect(
+                configuration: connectionConfiguration, eventLoopGroup: eventLoopGroup, logger: connectionLogger)
+            return ConnectionAndMetadata(
+                connection: PooledMySQLConnection(id: id, connection: connection, openedAt: .now),
+                maximalStreamsOnConnection: 1)
+        }
+    }
+
+    static func address(of configuration: MySQLConfiguration) -> String {
+        "\(configuration.host):\(configuration.port)"
+    }
+
+    /// Maintains the connections until the task is cancelled, then closes them all.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await pool.run()
+        } onGracefulShutdown: {
+            self.pool.triggerForceShutdown()
+        }
+    }
+
+    /// Leases a connection for the duration of `body`, then resets it and returns it to
+    /// the pool.
+    ///
+    /// Waits at most `leaseTimeout` (default ``MySQLPoolConfiguration/leaseTimeout``) for a
+    /// free connection, then throws ``MySQLPoolError`` (`mysql.pool.timeout`). The
+    /// connection is exclusive to `body`, so session variables, temporary tables and
+    /// `LOCK TABLES` work in it; they are cleared (`COM_RESET_CONNECTION`) before the next
+    /// lease, even when `body` throws or its task is cancelled.
+    ///
+    /// ```swift
+    /// let names = try await pool.withConnection { connection in
+    ///     try await connection.query("SET @limit = 10")
+    ///     return try await connection.query("SELECT name FROM users LIMIT 10")
+    /// }
+    /// ```
+    public func withConnection<Value: Sendable>(
+        leaseTimeout: Duration? = nil, _ body: (MySQLConnection) async throws -> Value
+    ) async throws -> Value {
+        let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
+        let outcome: Result<Value, any Error>
+        do {
+            outcome = .success(try await body(lease.connection.connection))
+        } catch {
+            outcome = .failure(error)
+        }
+        await recycle(lease)
+        return try outcome.get()
+    }
+
+    /// Runs one statement (text protocol) on a pooled connection.
+    ///
+    /// ```swift
+    /// let result = try await pool.query("SELECT id, name FROM users")
+    /// ```
+    @discardableResult
+    public func query(_ sql: String, leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
+        try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql) }
+    }
+
+    /// Resets a leased connection, or closes it when it is past its lifetime or the reset
+    /// fails, then hands it back to the pool.
+    private func recycle(_ lease: ConnectionLease<PooledMySQLConnection>) async {
+        let pooled = lease.connection
+        defer { lease.release() }
+        if pooled.connection.isClosed { return }
+        if pooled.hasOutlived(configuration.maximumLifetime) {
+            logger.debug(
+                "MySQL pool connection reached its maximum lifetime; closing it",
+                metadata: ["mysql.connection": "\(pooled.id)"])
+            await close(pooled)
+            return
+        }
+        do {
+            try await pooled.connection.send(.resetConnection, evenIfCancelled: true)
+        } catch {
+            logger.warning(
+                "MySQL pool could not reset a returned connection (COM_RESET_CONNECTION); closing it",
+                metadata: ["mysql.connection": "\(pooled.id)", "error": "\(error)"])
+            await close(pooled)
+        }
+    }
+
+    /// Closes a connection and waits until the pool has seen it close, so it is never
+    /// handed out again.
+    func close(_ pooled: PooledMySQLConnection) async {
+        pooled.close()
+        // The close future of a NIO channel never fails; this only waits for it.
+        try? await pooled.connection.channel.closeFuture.get()
+    }
+
+    private func lease(timeout: Duration) async throws -> ConnectionLease<PooledMySQLConnection> {
+        let address = Self.address(of: configuration.connection)
+        let pool = self.pool
+        let id = requestIDs.add(1, ordering: .relaxed).oldValue
+        let state = MySQLLeaseState()
+        let withdraw: @Sendable (MySQLLeaseState.Withdrawal) -> Void = { reason in
+            if state.withdraw(reason) { pool.cancelLeaseConnection(id) }
+        }
+        do {
+            return try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await Task.sleep(for: timeout)
+                        withdraw(.timeout)
+                    }
+                    let lease = try await withCheckedThrowingContinuation {
+                        (continuation: CheckedContinuation<ConnectionLease<PooledMySQLConnection>, any Error>) in
+                        if let reason = state.submit() {
+                            continuation.resume(throwing: Self.error(for: reason, address: address, timeout: timeout))
+                        } else {
+                            pool.leaseConnection(MySQLLeaseRequest(id: id, continuation: continuation))
+                        }
+                    }
+                    group.cancelAll()
+                    return lease
+                }
+            } onCancel: {
+                withdraw(.cancelled)
+            }
+        } catch let error as ConnectionPoolError {
+            if error == .requestCancelled, let reason = state.withdrawal {
+                throw Self.error(for: reason, address: address, timeout: timeout)
+            }
+            throw Self.translate(error, address: address)
+        }
+    }
+
+    private static func error(for withdrawal: MySQLLeaseState.Withdrawal, address: String, timeout: Duration) -> any Error {
+        switch withdrawal {
+        case .timeout: MySQLPoolError(.timeout, address: address, timeout: timeout)
+        case .cancelled: CancellationError()
+        }
+    }
+
+    private static func translate(_ error: ConnectionPoolError, address: String) -> any Error {
+        switch error {
+        case .requestCancelled: CancellationError()
+        case .poolShutdown: MySQLPoolError(.shutdown, address: address)
+        default: MySQLPoolError(.unavailable, address: address, underlying: error)
+        }
+    }
+}
