@@ -4,7 +4,7 @@ import Testing
 
 extension LockContract {
     static let renewal: [ContractCase<LockContractEnvironment>] = [
-        ContractCase("withLock renews the lease every ttl/3 while the body runs, then stops") { env in
+        ContractCase("withLock renews the lease every ttl/3 while the body runs, then stops", needsPreciseTime: true) { env in
             let lock = try await env.makeLock()
             let key = env.key("renewal")
             let lease = try await lock.withLock(key, ttl: .seconds(3), timeout: .seconds(1)) { lease in
