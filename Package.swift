@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "RoostRedis",
             dependencies: [
-                "RoostCoordination", log, nioCore, nioPosix, serviceLifecycle,
+                "RoostCoordination", "RoostPoolSupport", log, nioCore, nioPosix, serviceLifecycle,
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -79,9 +79,14 @@ let package = Package(
             name: "RoostMySQL",
             dependencies: [
                 "RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"), serviceLifecycle,
+                .product(name: "_CryptoExtras", package: "swift-crypto"), serviceLifecycle, "RoostPoolSupport",
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],
+            swiftSettings: roostSettings),
+        // Lease logic shared by the driver pools (not a product: an implementation detail).
+        .target(
+            name: "RoostPoolSupport",
+            dependencies: [.product(name: "_ConnectionPoolModule", package: "postgres-nio")],
             swiftSettings: roostSettings),
         .target(
             name: "RoostSQL",

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import RoostPoolSupport
 import _ConnectionPoolModule
 
 /// A pool of ``MySQLConnection``s: it opens connections on demand up to a maximum, keeps a
@@ -24,7 +25,7 @@ import _ConnectionPoolModule
 /// ```
 public final class MySQLConnectionPool: Service {
     typealias Pool = ConnectionPool<
-        PooledMySQLConnection, Int, ConnectionIDGenerator, MySQLLeaseRequest, Int,
+        PooledMySQLConnection, Int, ConnectionIDGenerator, PoolLeaseRequest<PooledMySQLConnection>, Int,
         MySQLKeepAliveBehavior, MySQLPoolObserver, ContinuousClock
     >
 
@@ -54,7 +55,7 @@ public final class MySQLConnectionPool: Service {
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
-            requestType: MySQLLeaseRequest.self,
+            requestType: PoolLeaseRequest<PooledMySQLConnection>.self,
             keepAliveBehavior: keepAlive,
             observabilityDelegate: MySQLPoolObserver(logger: logger, address: Self.address(of: connectionConfiguration)),
             clock: ContinuousClock()
@@ -155,52 +156,15 @@ public final class MySQLConnectionPool: Service {
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledMySQLConnection> {
         let address = Self.address(of: configuration.connection)
         let pool = self.pool
-        let id = requestIDs.add(1, ordering: .relaxed).oldValue
-        let state = MySQLLeaseState()
-        let withdraw: @Sendable (MySQLLeaseState.Withdrawal) -> Void = { reason in
-            if state.withdraw(reason) { pool.cancelLeaseConnection(id) }
-        }
-        do {
-            return try await withTaskCancellationHandler {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        try await Task.sleep(for: timeout)
-                        withdraw(.timeout)
-                    }
-                    let lease = try await withCheckedThrowingContinuation {
-                        (continuation: CheckedContinuation<ConnectionLease<PooledMySQLConnection>, any Error>) in
-                        if let reason = state.submit() {
-                            continuation.resume(throwing: Self.error(for: reason, address: address, timeout: timeout))
-                        } else {
-                            pool.leaseConnection(MySQLLeaseRequest(id: id, continuation: continuation))
-                        }
-                    }
-                    group.cancelAll()
-                    return lease
-                }
-            } onCancel: {
-                withdraw(.cancelled)
+        return try await leasePooledConnection(
+            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout,
+            submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
+        ) { failure in
+            switch failure {
+            case .timeout(let timeout): MySQLPoolError(.timeout, address: address, timeout: timeout)
+            case .shutdown: MySQLPoolError(.shutdown, address: address)
+            case .unavailable(let error): MySQLPoolError(.unavailable, address: address, underlying: error)
             }
-        } catch let error as ConnectionPoolError {
-            if error == .requestCancelled, let reason = state.withdrawal {
-                throw Self.error(for: reason, address: address, timeout: timeout)
-            }
-            throw Self.translate(error, address: address)
-        }
-    }
-
-    private static func error(for withdrawal: MySQLLeaseState.Withdrawal, address: String, timeout: Duration) -> any Error {
-        switch withdrawal {
-        case .timeout: MySQLPoolError(.timeout, address: address, timeout: timeout)
-        case .cancelled: CancellationError()
-        }
-    }
-
-    private static func translate(_ error: ConnectionPoolError, address: String) -> any Error {
-        switch error {
-        case .requestCancelled: CancellationError()
-        case .poolShutdown: MySQLPoolError(.shutdown, address: address)
-        default: MySQLPoolError(.unavailable, address: address, underlying: error)
         }
     }
 }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import RoostPoolSupport
 import _ConnectionPoolModule
 
 /// A pool of ``RedisConnection``s: it opens connections on demand up to a maximum, keeps a
@@ -23,7 +24,7 @@ import _ConnectionPoolModule
 /// ```
 public final class RedisConnectionPool: Service {
     typealias Pool = ConnectionPool<
-        PooledRedisConnection, Int, ConnectionIDGenerator, RedisLeaseRequest, Int,
+        PooledRedisConnection, Int, ConnectionIDGenerator, PoolLeaseRequest<PooledRedisConnection>, Int,
         RedisKeepAliveBehavior, RedisPoolObserver, ContinuousClock
     >
 
@@ -49,7 +50,7 @@ public final class RedisConnectionPool: Service {
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
-            requestType: RedisLeaseRequest.self,
+            requestType: PoolLeaseRequest<PooledRedisConnection>.self,
             keepAliveBehavior: RedisKeepAliveBehavior(keepAliveFrequency: configuration.keepAliveFrequency),
             observabilityDelegate: RedisPoolObserver(logger: logger, address: connectionConfiguration.address),
             clock: ContinuousClock()
@@ -98,52 +99,15 @@ public final class RedisConnectionPool: Service {
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledRedisConnection> {
         let address = configuration.connection.address
         let pool = self.pool
-        let id = requestIDs.add(1, ordering: .relaxed).oldValue
-        let state = RedisLeaseState()
-        let withdraw: @Sendable (RedisLeaseState.Withdrawal) -> Void = { reason in
-            if state.withdraw(reason) { pool.cancelLeaseConnection(id) }
-        }
-        do {
-            return try await withTaskCancellationHandler {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        try await Task.sleep(for: timeout)
-                        withdraw(.timeout)
-                    }
-                    let lease = try await withCheckedThrowingContinuation {
-                        (continuation: CheckedContinuation<ConnectionLease<PooledRedisConnection>, any Error>) in
-                        if let reason = state.submit() {
-                            continuation.resume(throwing: Self.error(for: reason, address: address, timeout: timeout))
-                        } else {
-                            pool.leaseConnection(RedisLeaseRequest(id: id, continuation: continuation))
-                        }
-                    }
-                    group.cancelAll()
-                    return lease
-                }
-            } onCancel: {
-                withdraw(.cancelled)
+        return try await leasePooledConnection(
+            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout,
+            submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
+        ) { failure in
+            switch failure {
+            case .timeout(let timeout): RedisPoolError(.timeout, address: address, timeout: timeout)
+            case .shutdown: RedisPoolError(.shutdown, address: address)
+            case .unavailable(let error): RedisPoolError(.unavailable, address: address, underlying: error)
             }
-        } catch let error as ConnectionPoolError {
-            if error == .requestCancelled, let reason = state.withdrawal {
-                throw Self.error(for: reason, address: address, timeout: timeout)
-            }
-            throw Self.translate(error, address: address)
-        }
-    }
-
-    private static func error(for withdrawal: RedisLeaseState.Withdrawal, address: String, timeout: Duration) -> any Error {
-        switch withdrawal {
-        case .timeout: RedisPoolError(.timeout, address: address, timeout: timeout)
-        case .cancelled: CancellationError()
-        }
-    }
-
-    private static func translate(_ error: ConnectionPoolError, address: String) -> any Error {
-        switch error {
-        case .requestCancelled: CancellationError()
-        case .poolShutdown: RedisPoolError(.shutdown, address: address)
-        default: RedisPoolError(.unavailable, address: address, underlying: error)
         }
     }
 }
