@@ -74,6 +74,11 @@ enum BenchScope {
     static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
     static func run() async throws {
+        if CommandLine.arguments.dropFirst().first == "tree" {
+            // Profiling aid: only build and tear down trees.
+            for _ in 0..<20 { _ = try await treeOnce() }
+            return
+        }
         _ = try await treeOnce()  // warm-up
         var ups: [Double] = []
         var totals: [Double] = []

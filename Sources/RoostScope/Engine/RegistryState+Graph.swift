@@ -78,10 +78,16 @@ extension RegistryState {
     }
 
     /// Sets the reason (first one wins) and cancels everything running in the scope.
-    mutating func cancel(_ id: NodeID, reason: CancelReason) {
-        guard nodes[id] != nil else { return }
-        if nodes[id]?.cancelReason == nil { nodes[id]?.cancelReason = reason }
-        nodes[id]?.mailbox.post(.cancel)
+    mutating func cancel(_ id: NodeID, reason: CancelReason?) {
+        guard let node = nodes[id] else { return }
+        if node.cancelReason == nil { node.cancelReason = reason }
+        if let mailbox = node.mailbox {
+            mailbox.post(.cancel)
+            return
+        }
+        node.cancelled = true
+        if let task = node.task { pendingCancels.append(task) }
+        for case let task? in node.spawned.values { pendingCancels.append(task) }
     }
 
     /// The last user of a service left: start the grace period, wake its
@@ -98,7 +104,9 @@ extension RegistryState {
                 nodes[id]?.graceDeadline = registry.clock.now() + keepAlive
                 if !node.graceTimerRunning {
                     nodes[id]?.graceTimerRunning = true
-                    node.mailbox.post(.spawn { try await registry.runGraceTimer(id) })
+                    // Refused only when the factory has already returned: the service is
+                    // ending then, and a grace period has nothing left to keep alive.
+                    try? spawnTracked(in: id, registry: registry) { try await registry.runGraceTimer(id) }
                 }
             } else {
                 signalNoUsers(id, registry: registry)

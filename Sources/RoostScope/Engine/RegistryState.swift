@@ -73,7 +73,9 @@ final class NodeState {
     let name: String
     let kind: NodeKind
     let owner: NodeID?
-    let mailbox: ScopeMailbox
+    /// The job queue of the root body or a usage block. Services run their factory in the
+    /// task the root started for them and have none: see ``task`` and ``spawned``.
+    let mailbox: ScopeMailbox?
     let keepAlive: Duration?
     var phase: ServicePhase
     /// Services this scope uses, with how many times it acquired each.
@@ -90,8 +92,20 @@ final class NodeState {
     var graceDeadline: Duration?
     var graceTimerRunning = false
     var cancelReason: CancelReason?
+    /// Whether the registry cancelled this service (its task may not have started yet).
+    var cancelled = false
+    /// The task running this service's factory, once it has started.
+    var task: TaskCanceller?
+    /// Tasks spawned in this service that have not ended, by id; `nil` until one starts.
+    var spawned: [Int: TaskCanceller?] = [:]
+    /// Errors thrown by this service's spawned tasks.
+    var spawnErrors: [any Error] = []
+    /// Set when the factory has returned: no more spawns, the rest get cancelled.
+    var spawnClosed = false
+    /// The service's task, waiting for its last spawned task to end.
+    var spawnDrain: UnsafeContinuation<Void, Never>?
 
-    init(name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox, keepAlive: Duration?) {
+    init(name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox?, keepAlive: Duration?) {
         self.name = name
         self.kind = kind
         self.owner = owner
@@ -116,6 +130,9 @@ struct RegistryState {
     var mainID: NodeID?
     var mainEnded = false
     var rootErrors: [any Error] = []
+    /// Tasks to cancel once the registry's lock is released (cancellation handlers may
+    /// take the lock themselves): see ``ScopeRegistry/withState(_:)``.
+    var pendingCancels: [TaskCanceller] = []
 
     mutating func makeNodeID() -> NodeID {
         nextNode += 1

@@ -10,7 +10,7 @@ extension ScopeRegistry {
             // Fast path: the service is ready. Returns nil with `ready` set, or the id for
             // a waiter on the slow path.
             var ready: Value?
-            let slowWaiter = try state.withLock { state throws(ScopeError) -> Int? in
+            let slowWaiter = try withState { state throws(ScopeError) -> Int? in
                 guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
                 guard let target = state.byName[name], let node = state.nodes[target], node.phase == .ready,
                     let value = node.value
@@ -38,18 +38,18 @@ extension ScopeRegistry {
 
             let outcome = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<AcquireOutcome, any Error>) in
-                    state.withLock { state in
+                    withState { state in
                         state.acquireSlow(
                             waiterID: waiterID, user: user, name: name, keepAlive: keepAlive,
                             continuation: continuation, registry: self
-                        ) { id, mailbox in
-                            let scope = Scope(registry: self, id: id, name: name, kind: .service, mailbox: mailbox)
+                        ) { id in
+                            let scope = Scope(registry: self, id: id, name: name, kind: .service, mailbox: nil)
                             return { await self.runService(scope, factory: factory) }
                         }
                     }
                 }
             } onCancel: {
-                state.withLock { state in state.cancelWaiter(waiterID, registry: self) }
+                withState { state in state.cancelWaiter(waiterID, registry: self) }
             }
             forgetCancelledWaiter(waiterID)
             switch outcome {
@@ -57,7 +57,7 @@ extension ScopeRegistry {
                 continue
             case .value(let value):
                 guard let typed = value as? Value else {
-                    state.withLock { state in
+                    withState { state in
                         if let target = state.byName[name], state.nodes[user.id]?.requires[target] != nil {
                             state.dropUse(user: user.id, target: target, all: false, registry: self)
                         }
@@ -71,14 +71,34 @@ extension ScopeRegistry {
     }
 
     /// Runs a service's factory in its own scope and reports how it ended.
+    ///
+    /// The factory runs right in the task the root started for the service (no task group
+    /// of its own, which keeps starting a service cheap): the registry cancels it through
+    /// a ``TaskCanceller``, and the tasks it spawns run in the root's group (see
+    /// ``RegistryState/spawnTracked(in:registry:_:)``).
     func runService<Value: Sendable>(
         _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
     ) async {
         logger.debug("starting", metadata: ["scope": .string(scope.name)])
+        let task = TaskCanceller.current()
+        let cancelNow = withState { state in
+            guard let node = state.nodes[scope.id] else { return true }
+            node.task = task
+            return node.cancelled
+        }
+        if cancelNow { task?.cancel() }
         let context = ServiceContext<Value>(scope: scope)
-        let result = await scope.runBody { try await factory(context) }
+        let result: Result<Void, any Error>
+        do {
+            try await factory(context)
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        let spawnErrors = await finishSpawned(scope)
         logger.debug("ended", metadata: ["scope": .string(scope.name)])
-        state.withLock { state in state.serviceEnded(scope.id, result: result, registry: self) }
+        let outcome = Scope.combine(result, spawnErrors: spawnErrors, scope: scope.name, logger: logger)
+        withState { state in state.serviceEnded(scope.id, result: outcome, registry: self) }
     }
 }
 
@@ -87,7 +107,7 @@ extension RegistryState {
     mutating func acquireSlow(
         waiterID: Int, user: Scope, name: String, keepAlive: Duration?,
         continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry,
-        makeLaunch: (NodeID, ScopeMailbox) -> @Sendable () async -> Void
+        makeLaunch: (NodeID) -> @Sendable () async -> Void
     ) {
         if cancelledWaiters.remove(waiterID) != nil {
             continuation.resume(throwing: CancellationError())
@@ -121,8 +141,7 @@ extension RegistryState {
         }
 
         let id = makeNodeID()
-        let mailbox = ScopeMailbox()
-        nodes[id] = NodeState(name: name, kind: .service, owner: nil, mailbox: mailbox, keepAlive: keepAlive)
+        nodes[id] = NodeState(name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive)
         byName[name] = id
         liveServices += 1
         addUse(user: user.id, target: id)
@@ -130,6 +149,6 @@ extension RegistryState {
         nodes[id]?.readyWaiters.insert(waiterID)
         registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         // The launcher is open: this user is alive, so the root body or a service still runs.
-        registry.launcher.post(.start(makeLaunch(id, mailbox)))
+        registry.launcher.post(.start(makeLaunch(id)))
     }
 }

@@ -10,7 +10,7 @@ final class ScopeRegistry: Sendable {
     let clock: ScopeClock
     /// Jobs for the root's task group: one per service to start.
     let launcher = ScopeMailbox()
-    let state = Mutex(RegistryState())
+    private let state = Mutex(RegistryState())
 
     init(rootName: String, logger: Logger, clock: ScopeClock) {
         self.rootName = rootName
@@ -18,10 +18,30 @@ final class ScopeRegistry: Sendable {
         self.clock = clock
     }
 
+    /// Runs `body` with the graph locked, then cancels the tasks it asked to cancel.
+    ///
+    /// Cancelling a task runs its cancellation handlers on the spot, and those may lock the
+    /// registry, so cancellations wait until the lock is released.
+    func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
+        let (result, cancels) = state.withLock { state -> (Result<R, E>, [TaskCanceller]) in
+            let result: Result<R, E>
+            do throws(E) {
+                result = .success(try body(&state))
+            } catch {
+                result = .failure(error)
+            }
+            guard !state.pendingCancels.isEmpty else { return (result, []) }
+            defer { state.pendingCancels.removeAll() }
+            return (result, state.pendingCancels)
+        }
+        for task in cancels { task.cancel() }
+        return try result.get()
+    }
+
     /// Creates the scope for the root body.
     func makeMain() -> Scope {
         let mailbox = ScopeMailbox()
-        let id = state.withLock { state in
+        let id = withState { state in
             let id = state.makeNodeID()
             state.nodes[id] = NodeState(name: rootName, kind: .main, owner: nil, mailbox: mailbox, keepAlive: nil)
             state.mainID = id
@@ -33,7 +53,7 @@ final class ScopeRegistry: Sendable {
     /// Creates the scope for a usage block opened inside `owner`.
     func makeUsage(owner: Scope, name: String?) throws(ScopeError) -> Scope {
         let mailbox = ScopeMailbox()
-        let (id, scopeName) = try state.withLock { state throws(ScopeError) in
+        let (id, scopeName) = try withState { state throws(ScopeError) in
             guard state.nodes[owner.id] != nil else { throw ScopeError(.scopeEnded(owner.name)) }
             let id = state.makeNodeID()
             let scopeName = name ?? "\(owner.name).use\(id.raw)"
@@ -46,7 +66,7 @@ final class ScopeRegistry: Sendable {
 
     /// Registers a service's value.
     func register(_ scope: Scope, value: any Sendable) throws(ScopeError) {
-        try state.withLock { state throws(ScopeError) in
+        try withState { state throws(ScopeError) in
             try state.register(scope.id, name: scope.name, value: value)
         }
         logger.debug("registered", metadata: ["scope": .string(scope.name)])
@@ -54,7 +74,7 @@ final class ScopeRegistry: Sendable {
 
     /// Drops one use (or all uses) of the named service by `user`.
     func release(_ name: String, by user: Scope, all: Bool) throws(ScopeError) {
-        try state.withLock { state throws(ScopeError) in
+        try withState { state throws(ScopeError) in
             guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
             guard let target = state.byName[name], let held = userNode.requires[target] else {
                 throw ScopeError(.notUsed(name))
@@ -65,7 +85,7 @@ final class ScopeRegistry: Sendable {
 
     /// The registered value of a running service, without using it.
     func lookup<Value: Sendable>(_ name: String, by user: Scope, as _: Value.Type) throws(ScopeError) -> Value {
-        let value = try state.withLock { state throws(ScopeError) -> any Sendable in
+        let value = try withState { state throws(ScopeError) -> any Sendable in
             guard state.nodes[user.id] != nil else { throw ScopeError(.scopeEnded(user.name)) }
             guard let id = state.byName[name], let value = state.nodes[id]?.value else {
                 throw ScopeError(.notFound(name))
@@ -82,7 +102,7 @@ final class ScopeRegistry: Sendable {
     /// are gone unless someone acquired it meanwhile.
     func runGraceTimer(_ id: NodeID) async throws {
         while true {
-            let deadline: Duration? = state.withLock { state in
+            let deadline: Duration? = withState { state in
                 guard let node = state.nodes[id], node.phase == .ready, node.users.isEmpty,
                     let deadline = node.graceDeadline
                 else {
@@ -103,7 +123,7 @@ final class ScopeRegistry: Sendable {
 
     /// Waits until the service has no users left.
     func waitNoUsers(_ scope: Scope) async throws {
-        let waiterID: Int? = try state.withLock { state throws(ScopeError) in
+        let waiterID: Int? = try withState { state throws(ScopeError) in
             guard let node = state.nodes[scope.id] else { throw ScopeError(.scopeEnded(scope.name)) }
             guard node.value != nil else { throw ScopeError(.waitBeforeRegister(scope.name)) }
             return node.phase == .stopping ? nil : state.makeWaiterID()
@@ -112,7 +132,7 @@ final class ScopeRegistry: Sendable {
         logger.debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)])
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                state.withLock { state in
+                withState { state in
                     if state.cancelledWaiters.remove(waiterID) != nil {
                         continuation.resume(throwing: CancellationError())
                     } else if state.nodes[scope.id]?.phase != .stopping {
@@ -125,7 +145,7 @@ final class ScopeRegistry: Sendable {
                 }
             }
         } onCancel: {
-            state.withLock { state in state.cancelWaiter(waiterID, registry: self) }
+            withState { state in state.cancelWaiter(waiterID, registry: self) }
         }
         forgetCancelledWaiter(waiterID)
     }
@@ -134,7 +154,7 @@ final class ScopeRegistry: Sendable {
     /// its answer. Only a cancelled task can have left one.
     func forgetCancelledWaiter(_ waiterID: Int) {
         if Task.isCancelled {
-            state.withLock { state in _ = state.cancelledWaiters.remove(waiterID) }
+            withState { state in _ = state.cancelledWaiters.remove(waiterID) }
         }
     }
 }

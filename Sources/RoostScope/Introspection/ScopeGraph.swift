@@ -131,7 +131,7 @@ public struct ScopeGraph: Sendable, CustomStringConvertible {
 extension ScopeRegistry {
     /// Reads the graph under the lock.
     func snapshot() -> ScopeGraph {
-        state.withLock { state in
+        withState { state in
             let ordered = state.nodes.keys.sorted()
             var nodes: [ScopeGraph.Node] = []
             var uses: [ScopeGraph.Use] = []

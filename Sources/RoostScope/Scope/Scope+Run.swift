@@ -1,3 +1,5 @@
+import Logging
+
 /// The engine that runs a scope's body together with the tasks spawned in it.
 extension Scope {
     /// What a child task of a scope's group produced.
@@ -12,7 +14,9 @@ extension Scope {
     func runBody<R: Sendable>(_ body: @Sendable () async throws -> R) async -> Result<R, any Error> {
         await withoutActuallyEscaping(body) { body in
             await withTaskGroup(of: ChildOutcome<R>.self) { group in
-                let mailbox = self.mailbox
+                guard let mailbox = self.mailbox else {
+                    preconditionFailure("only the root body and usage blocks run in a task group")
+                }
                 group.addTask {
                     let result: Result<R, any Error>
                     do {
@@ -60,16 +64,24 @@ extension Scope {
                     case .spawned(nil): break
                     }
                 }
-                guard !spawnErrors.isEmpty else { return bodyResult }
-                var errors = spawnErrors
-                if case .failure(let error) = bodyResult, !(error is CancellationError) {
-                    errors.insert(error, at: 0)
-                }
-                for error in spawnErrors {
-                    registry.logger.debug("spawned task failed", metadata: ["scope": .string(name), "error": "\(error)"])
-                }
-                return .failure(errors.count == 1 ? errors[0] : ScopeFailures(errors: errors))
+                return Scope.combine(bodyResult, spawnErrors: spawnErrors, scope: name, logger: registry.logger)
             }
         }
+    }
+
+    /// A body's result together with the errors of the tasks spawned beside it: the
+    /// body's own error first (unless it was only cancelled), then the spawned ones.
+    static func combine<R>(
+        _ bodyResult: Result<R, any Error>, spawnErrors: [any Error], scope: String, logger: Logger
+    ) -> Result<R, any Error> {
+        guard !spawnErrors.isEmpty else { return bodyResult }
+        var errors = spawnErrors
+        if case .failure(let error) = bodyResult, !(error is CancellationError) {
+            errors.insert(error, at: 0)
+        }
+        for error in spawnErrors {
+            logger.debug("spawned task failed", metadata: ["scope": .string(scope), "error": "\(error)"])
+        }
+        return .failure(errors.count == 1 ? errors[0] : ScopeFailures(errors: errors))
     }
 }

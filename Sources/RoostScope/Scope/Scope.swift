@@ -30,9 +30,10 @@ public final class Scope: Sendable, CustomStringConvertible {
     let registry: ScopeRegistry
     let id: NodeID
     let kind: NodeKind
-    let mailbox: ScopeMailbox
+    /// The job queue of the root body or a usage block; `nil` for services.
+    let mailbox: ScopeMailbox?
 
-    init(registry: ScopeRegistry, id: NodeID, name: String, kind: NodeKind, mailbox: ScopeMailbox) {
+    init(registry: ScopeRegistry, id: NodeID, name: String, kind: NodeKind, mailbox: ScopeMailbox?) {
         self.registry = registry
         self.id = id
         self.name = name
@@ -118,7 +119,7 @@ public final class Scope: Sendable, CustomStringConvertible {
     ) async throws -> R {
         let child = try registry.makeUsage(owner: self, name: name)
         let result = await child.runBody { try await body(child) }
-        let reason = registry.state.withLock { state in state.blockEnded(child.id, registry: registry) }
+        let reason = registry.withState { state in state.blockEnded(child.id, registry: registry) }
         return try Scope.outcome(of: result, scope: child.name, reason: reason)
     }
 
@@ -131,6 +132,13 @@ public final class Scope: Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``ScopeError`` `.scopeEnded` if the scope has already ended.
     public func spawn(_ operation: @escaping @Sendable () async throws -> Void) throws(ScopeError) {
+        guard let mailbox else {
+            try registry.withState { state throws(ScopeError) in
+                guard state.nodes[id] != nil else { throw ScopeError(.scopeEnded(name)) }
+                try state.spawnTracked(in: id, registry: registry, operation)
+            }
+            return
+        }
         guard mailbox.post(.spawn(operation)) else { throw ScopeError(.scopeEnded(name)) }
     }
 

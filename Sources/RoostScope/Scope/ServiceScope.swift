@@ -99,7 +99,7 @@ public struct ServiceScope: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     let result = await main.runBody { try await body(main) }
-                    let reason = registry.state.withLock { state in state.blockEnded(main.id, registry: registry) }
+                    let reason = registry.withState { state in state.blockEnded(main.id, registry: registry) }
                     outcome.slot.withLock { $0 = (result, reason) }
                 }
                 while let job = await registry.launcher.next() {
@@ -109,7 +109,7 @@ public struct ServiceScope: Service {
                 }
             }
         }
-        let rootErrors = registry.state.withLock { state in state.rootErrors }
+        let rootErrors = registry.withState { state in state.rootErrors }
         guard let (result, reason) = outcome.slot.withLock({ $0 }) else {
             preconditionFailure("the root body always reports its outcome before the group ends")
         }
