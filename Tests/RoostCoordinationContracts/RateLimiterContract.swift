@@ -55,6 +55,39 @@ public enum RateLimiterContract {
             #expect(try await limiter.acquire(key, cost: 2).allowed)
             #expect(try await limiter.acquire(key, cost: 1).allowed == false)
         },
+        ContractCase("sliding window: units count until one window after they were consumed", needsPreciseTime: true) { env in
+            let limiter = try await env.makeLimiter(.slidingWindow(limit: 3, window: .seconds(4)))
+            let key = env.key("sliding")
+            #expect(try await limiter.acquire(key, cost: 2).allowed)
+            try await env.time.advance(.seconds(2))
+            #expect(try await limiter.acquire(key, cost: 1).remaining == 0)
+            let denied = try await limiter.acquire(key, cost: 2)
+            #expect(denied.allowed == false && denied.remaining == 0)
+            // The first two units age out 4s after they were taken, 2s from now.
+            #expect(denied.retryAfter > .seconds(1) && denied.retryAfter <= .seconds(2))
+            try await env.time.advance(.milliseconds(2_100))
+            #expect(try await limiter.acquire(key, cost: 2).allowed)
+            #expect(try await limiter.acquire(key).allowed == false)
+            try await env.time.advance(.seconds(2))
+            #expect(try await limiter.acquire(key).allowed)
+        },
+        ContractCase("sliding window: exact counts under concurrency") { env in
+            let limiter = try await env.makeLimiter(.slidingWindow(limit: 50, window: .seconds(600)))
+            let key = env.key("sliding-hot")
+            let allowed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var count = 0
+                        for _ in 0..<10 where try await limiter.acquire(key).allowed { count += 1 }
+                        return count
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(allowed == 50)
+            let denied = try await limiter.acquire(key)
+            #expect(denied.allowed == false && denied.retryAfter > .seconds(590))
+        },
         ContractCase("exact counts under concurrency") { env in
             let limiter = try await env.makeLimiter(.fixedWindow(limit: 100, window: .seconds(600)))
             let key = env.key("hot")

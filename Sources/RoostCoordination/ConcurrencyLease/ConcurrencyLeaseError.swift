@@ -51,8 +51,11 @@ public struct ConcurrencyLeaseError: RoostError, Equatable {
     }
 }
 
-/// Checks the arguments shared by concurrency-limiter operations.
-func validateLeaseArguments(_ key: String, limit: Int?, ttl: Duration?, timeout: Duration?) throws {
+/// Checks the arguments shared by concurrency-limiter operations; implementations call
+/// it before talking to their backend. Pass nil for an argument the operation lacks.
+///
+/// - Throws: ``ConcurrencyLeaseError`` naming the first bad argument.
+public func validateLeaseArguments(_ key: String, limit: Int?, ttl: Duration?, timeout: Duration?) throws {
     if let limit, limit < 1 { throw ConcurrencyLeaseError(key: key, reason: .invalidLimit(limit)) }
     if let ttl, ttl <= .zero { throw ConcurrencyLeaseError(key: key, reason: .invalidTTL(ttl)) }
     if let timeout, timeout < .zero { throw ConcurrencyLeaseError(key: key, reason: .invalidTimeout(timeout)) }

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// A ``RateLimiter`` held in this process's memory, counting per key with a fixed window
-/// or a token bucket: the embedded default for a service that runs on one machine.
+/// A ``RateLimiter`` held in this process's memory, counting per key with a fixed window,
+/// a sliding window or a token bucket: the embedded default for a service that runs on
+/// one machine.
 ///
 /// Time is read from the injected clock, so tests move it by hand. Keys whose window has
 /// ended or whose bucket is full again are swept as the table grows.
@@ -21,9 +22,29 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
         var updated: C.Instant
     }
 
+    /// The units consumed in the last window, oldest first.
+    fileprivate struct SlidingLog {
+        var entries: [(at: C.Instant, cost: Int)] = []
+        var head = 0
+        var total = 0
+
+        /// Forgets the entries consumed at or before `cutoff`.
+        mutating func drop(through cutoff: C.Instant) {
+            while head < entries.count, entries[head].at <= cutoff {
+                total -= entries[head].cost
+                head += 1
+            }
+            if head > 32, head * 2 > entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+        }
+    }
+
     fileprivate struct State {
         var windows: [String: Window] = [:]
         var buckets: [String: Bucket] = [:]
+        var logs: [String: SlidingLog] = [:]
         var sweepThreshold = 1_024
     }
 
@@ -38,18 +59,13 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
     ///   - strategy: The counting strategy; limits, capacities and durations must be positive.
     ///   - clock: The clock that measures windows and refills.
     public init(strategy: RateLimitStrategy, clock: C) {
-        switch strategy {
-        case .fixedWindow(let limit, let window):
-            precondition(limit > 0 && window > .zero, "fixed window needs a positive limit and window")
-        case .tokenBucket(let capacity, let refill, let interval):
-            precondition(capacity > 0 && refill > 0 && interval > .zero, "token bucket needs positive capacity and refill rate")
-        }
+        strategy.validate()
         self.strategy = strategy
         self.clock = clock
     }
 
     /// The number of keys currently tracked, including ones not yet swept.
-    public var trackedKeyCount: Int { state.withLock { $0.windows.count + $0.buckets.count } }
+    public var trackedKeyCount: Int { state.withLock { $0.windows.count + $0.buckets.count + $0.logs.count } }
 
     /// Tries to consume `cost` units for `key`; see ``RateLimiter/acquire(_:cost:)``.
     public func acquire(_ key: String, cost: Int) throws -> RateLimitResult {
@@ -66,6 +82,8 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
             case .tokenBucket(let capacity, let refill, let interval):
                 let perSecond = Double(refill) / interval.secondsValue
                 return state.tokenBucket(key, cost: cost, capacity: capacity, perSecond: perSecond, at: now)
+            case .slidingWindow(let limit, let length):
+                return state.slidingWindow(key, cost: cost, limit: limit, length: length, at: now)
             }
         }
     }
@@ -75,6 +93,7 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
         state.withLock { state in
             state.windows.removeValue(forKey: key)
             state.buckets.removeValue(forKey: key)
+            state.logs.removeValue(forKey: key)
         }
     }
 }
@@ -112,13 +131,37 @@ extension InMemoryRateLimiter.State {
         return RateLimitResult(allowed: allowed, remaining: Int(bucket.tokens.rounded(.down)), retryAfter: retryAfter)
     }
 
+    mutating func slidingWindow(_ key: String, cost: Int, limit: Int, length: Duration, at now: C.Instant) -> RateLimitResult {
+        var log = logs.removeValue(forKey: key) ?? InMemoryRateLimiter.SlidingLog()
+        defer { logs[key] = log }
+        log.drop(through: now.advanced(by: .zero - length))
+        if log.total + cost <= limit {
+            log.entries.append((now, cost))
+            log.total += cost
+            return RateLimitResult(allowed: true, remaining: limit - log.total, retryAfter: .zero)
+        }
+        // The earliest moment enough old units have aged out for this request to fit.
+        var freed = 0
+        var retryAfter = length
+        for entry in log.entries[log.head...] {
+            freed += entry.cost
+            if log.total - freed + cost <= limit {
+                retryAfter = now.duration(to: entry.at.advanced(by: length))
+                break
+            }
+        }
+        return RateLimitResult(allowed: false, remaining: limit - log.total, retryAfter: retryAfter)
+    }
+
     /// Drops keys that hold no information any more (ended windows, refilled buckets)
     /// once the table has doubled since the last sweep.
     mutating func sweepIfLarge(strategy: RateLimitStrategy, at now: C.Instant) {
-        guard windows.count + buckets.count >= sweepThreshold else { return }
+        guard windows.count + buckets.count + logs.count >= sweepThreshold else { return }
         switch strategy {
         case .fixedWindow(_, let length):
             windows = windows.filter { $0.value.start.advanced(by: length) > now }
+        case .slidingWindow(_, let length):
+            logs = logs.filter { entry in entry.value.entries.last.map { $0.at.advanced(by: length) > now } ?? false }
         case .tokenBucket(let capacity, let refill, let interval):
             let perSecond = Double(refill) / interval.secondsValue
             buckets = buckets.filter { entry in
@@ -126,7 +169,7 @@ extension InMemoryRateLimiter.State {
                 return entry.value.tokens + elapsed * perSecond < Double(capacity)
             }
         }
-        sweepThreshold = max(1_024, (windows.count + buckets.count) * 2)
+        sweepThreshold = max(1_024, (windows.count + buckets.count + logs.count) * 2)
     }
 }
 

@@ -53,12 +53,28 @@ public enum RateLimitStrategy: Sendable, Hashable {
     /// A bucket of `capacity` tokens, refilled continuously at `refill` tokens per
     /// `interval`. Allows bursts up to `capacity` and a steady rate of `refill / interval`.
     case tokenBucket(capacity: Int, refill: Int, interval: Duration)
+    /// At most `limit` units in any span of length `window` ending now: every unit counts
+    /// until exactly `window` after it was consumed, so there is no burst of twice the
+    /// limit across a window boundary, as a fixed window allows.
+    case slidingWindow(limit: Int, window: Duration)
 
     /// The largest cost a single request may ever have.
     public var maximumCost: Int {
         switch self {
-        case .fixedWindow(let limit, _): limit
+        case .fixedWindow(let limit, _), .slidingWindow(let limit, _): limit
         case .tokenBucket(let capacity, _, _): capacity
+        }
+    }
+
+    /// Stops with a clear message when the strategy's numbers are not positive.
+    public func validate() {
+        switch self {
+        case .fixedWindow(let limit, let window):
+            precondition(limit > 0 && window > .zero, "fixed window needs a positive limit and window")
+        case .slidingWindow(let limit, let window):
+            precondition(limit > 0 && window > .zero, "sliding window needs a positive limit and window")
+        case .tokenBucket(let capacity, let refill, let interval):
+            precondition(capacity > 0 && refill > 0 && interval > .zero, "token bucket needs positive capacity and refill rate")
         }
     }
 }

@@ -4,8 +4,8 @@ import RoostCoordination
 /// and strategy shares one count per key.
 ///
 /// Each check is one Lua script, so concurrent checks from many processes count exactly.
-/// Time is the server's (`PTTL` for fixed windows, `TIME` for token buckets), so clock
-/// skew between processes does not matter.
+/// Time is the server's (`PTTL` for fixed windows, `TIME` for sliding windows and token
+/// buckets), so clock skew between processes does not matter.
 ///
 /// ```swift
 /// let limiter = RedisRateLimiter(client: pool, strategy: .fixedWindow(limit: 100, window: .seconds(60)))
@@ -28,12 +28,7 @@ public final class RedisRateLimiter: RateLimiter {
     ///   - namespace: Prepended to every key. Limiters with different strategies should
     ///     use different namespaces.
     public init(client: some RedisCommandSender, strategy: RateLimitStrategy, namespace: String = "roost:rate:") {
-        switch strategy {
-        case .fixedWindow(let limit, let window):
-            precondition(limit > 0 && window > .zero, "fixed window needs a positive limit and window")
-        case .tokenBucket(let capacity, let refill, let interval):
-            precondition(capacity > 0 && refill > 0 && interval > .zero, "token bucket needs positive capacity and refill rate")
-        }
+        strategy.validate()
         self.client = client
         self.strategy = strategy
         self.namespace = namespace
@@ -50,6 +45,10 @@ public final class RedisRateLimiter: RateLimiter {
         case .fixedWindow(let limit, let window):
             reply = try await Self.fixedWindowScript.run(
                 on: client, keys: [namespace + key],
+                arguments: [.integer(Int64(cost)), .integer(Int64(limit)), .integer(window.redisMilliseconds)])
+        case .slidingWindow(let limit, let window):
+            reply = try await Self.slidingWindowScript.run(
+                on: client, keys: [namespace + "{\(key)}", namespace + "{\(key)}:total"],
                 arguments: [.integer(Int64(cost)), .integer(Int64(limit)), .integer(window.redisMilliseconds)])
         case .tokenBucket(let capacity, let refill, let interval):
             reply = try await Self.tokenBucketScript.run(
@@ -68,7 +67,10 @@ public final class RedisRateLimiter: RateLimiter {
 
     /// Forgets everything counted for `key`.
     public func reset(_ key: String) async throws {
-        try await client.send(RedisCommand("DEL", .string(namespace + key)), timeout: nil)
+        try await client.send(
+            RedisCommand(
+                "DEL", .string(namespace + key), .string(namespace + "{\(key)}"), .string(namespace + "{\(key)}:total")),
+            timeout: nil)
     }
 
     /// KEYS[1] the window's count; ARGV cost, limit, window in ms. The window starts at the
@@ -88,6 +90,43 @@ public final class RedisRateLimiter: RateLimiter {
           ttl = tonumber(ARGV[3])
         end
         return {0, limit - count, ttl}
+        """)
+
+    /// KEYS[1] a sorted set of `sequence:cost` members scored by server ms, KEYS[2] a hash
+    /// of the running total and the sequence; ARGV cost, limit, window in ms. Units count
+    /// until `window` after they were consumed; returns allowed, remaining, retry ms (when
+    /// enough of the oldest units will have aged out).
+    static let slidingWindowScript = RedisScript(
+        """
+        local cost, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local function costOf(member) return tonumber(string.match(member, ':(%d+)$')) end
+        local total = tonumber(redis.call('HGET', KEYS[2], 'total') or '0')
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        if #expired > 0 then
+          for _, member in ipairs(expired) do total = total - costOf(member) end
+          redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        end
+        if total + cost <= limit then
+          local sequence = redis.call('HINCRBY', KEYS[2], 'sequence', 1)
+          redis.call('ZADD', KEYS[1], now, sequence .. ':' .. cost)
+          total = total + cost
+          redis.call('HSET', KEYS[2], 'total', total)
+          redis.call('PEXPIRE', KEYS[1], window)
+          redis.call('PEXPIRE', KEYS[2], window)
+          return {1, limit - total, 0}
+        end
+        redis.call('HSET', KEYS[2], 'total', total)
+        local freed = 0
+        local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+        for i = 1, #entries, 2 do
+          freed = freed + costOf(entries[i])
+          if total - freed + cost <= limit then
+            return {0, limit - total, tonumber(entries[i + 1]) + window - now}
+          end
+        end
+        return {0, limit - total, window}
         """)
 
     /// KEYS[1] a hash of tokens and last update (server ms); ARGV cost, capacity, refill,

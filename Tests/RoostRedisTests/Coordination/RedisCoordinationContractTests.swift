@@ -50,4 +50,19 @@ struct RedisCoordinationContractTests {
             try await check.run(LockContractEnvironment(time: .real) { RedisLock(client: try await connect()) })
         }
     }
+
+    @Test(arguments: ConcurrencyLimiterContract.cases.filter { !$0.needsPreciseTime })
+    func concurrencyLimiter(_ check: ContractCase<ConcurrencyLimiterContractEnvironment>) async throws {
+        try await withTestClients { connect in
+            try await check.run(
+                ConcurrencyLimiterContractEnvironment(time: .real) { RedisConcurrencyLimiter(client: try await connect()) })
+        }
+    }
+
+    @Test(arguments: CacheContract.cases.filter { !$0.needsPreciseTime })
+    func cache(_ check: ContractCase<CacheContractEnvironment>) async throws {
+        try await withTestClients { connect in
+            try await check.run(CacheContractEnvironment(time: .real) { RedisCache(client: try await connect()) })
+        }
+    }
 }

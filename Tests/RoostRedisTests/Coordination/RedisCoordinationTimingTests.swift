@@ -67,6 +67,7 @@ struct RedisCoordinationTimingTests {
     @Test(arguments: [
         RateLimitStrategy.fixedWindow(limit: 2, window: .seconds(4)),
         .tokenBucket(capacity: 2, refill: 1, interval: .seconds(4)),
+        .slidingWindow(limit: 2, window: .seconds(4)),
     ])
     func deniedRequestsAreAllowedAgainAfterRetryAfter(_ strategy: RateLimitStrategy) async throws {
         let connection = try await connectToTestServer()
