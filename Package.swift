@@ -24,7 +24,9 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
     "RoostNTP": [nioPosix],
-    "RoostRedis": [.product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts"],
+    "RoostRedis": [
+        .product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts", "roost-lock-stress",
+    ],
     "RoostCoordination": ["RoostCoordinationContracts"],
     "RoostSQL": [serviceLifecycle, log],
 ]
@@ -127,6 +129,10 @@ let package = Package(
             swiftSettings: roostSettings),
 
         // Tests: one target per module, plus shared helpers.
+        // One OS process of the multi-process lock safety test (RoostRedisTests spawns it).
+        .executableTarget(
+            name: "roost-lock-stress", dependencies: ["RoostRedis"], path: "Tests/RoostLockStress",
+            swiftSettings: roostSettings),
         .target(
             name: "RoostTestSupport", dependencies: ["RoostCore", log, nioCore],
             path: "Tests/RoostTestSupport", swiftSettings: roostSettings),
