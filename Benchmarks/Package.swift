@@ -22,6 +22,12 @@ let package = Package(
             dependencies: [.product(name: "RoostScope", package: "Roost")],
             swiftSettings: settings),
         .executableTarget(
+            name: "bench-coordination",
+            dependencies: [
+                .product(name: "RoostRedis", package: "Roost"), .product(name: "RoostCoordination", package: "Roost"),
+            ],
+            swiftSettings: settings),
+        .executableTarget(
             name: "bench-redis",
             dependencies: [.product(name: "RoostRedis", package: "Roost")],
             swiftSettings: settings),

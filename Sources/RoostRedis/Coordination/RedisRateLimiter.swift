@@ -75,16 +75,16 @@ public final class RedisRateLimiter: RateLimiter {
 
     /// KEYS[1] the window's count; ARGV cost, limit, window in ms. The window starts at the
     /// first request and ends when the key expires; returns allowed, remaining, retry ms.
+    /// An allowed request is one `INCRBY` (plus `PEXPIRE` when it opens the window); a
+    /// denied one is taken back at once, so it consumes nothing.
     static let fixedWindowScript = RedisScript(
         """
         local cost, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local count = redis.call('INCRBY', KEYS[1], cost)
+        if count == cost then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        if count <= limit then return {1, limit - count, 0} end
+        count = redis.call('DECRBY', KEYS[1], cost)
         local ttl = redis.call('PTTL', KEYS[1])
-        if count + cost <= limit then
-          count = redis.call('INCRBY', KEYS[1], cost)
-          if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-          return {1, limit - count, 0}
-        end
         if ttl < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
           ttl = tonumber(ARGV[3])
@@ -102,22 +102,23 @@ public final class RedisRateLimiter: RateLimiter {
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
         local function costOf(member) return tonumber(string.match(member, ':(%d+)$')) end
-        local total = tonumber(redis.call('HGET', KEYS[2], 'total') or '0')
+        local state = redis.call('HMGET', KEYS[2], 'total', 'sequence')
+        local total, sequence = tonumber(state[1] or '0'), tonumber(state[2] or '0')
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)
         if #expired > 0 then
           for _, member in ipairs(expired) do total = total - costOf(member) end
           redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
         end
         if total + cost <= limit then
-          local sequence = redis.call('HINCRBY', KEYS[2], 'sequence', 1)
+          sequence = sequence + 1
           redis.call('ZADD', KEYS[1], now, sequence .. ':' .. cost)
           total = total + cost
-          redis.call('HSET', KEYS[2], 'total', total)
+          redis.call('HSET', KEYS[2], 'total', total, 'sequence', sequence)
           redis.call('PEXPIRE', KEYS[1], window)
           redis.call('PEXPIRE', KEYS[2], window)
           return {1, limit - total, 0}
         end
-        redis.call('HSET', KEYS[2], 'total', total)
+        if #expired > 0 then redis.call('HSET', KEYS[2], 'total', total) end
         local freed = 0
         local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
         for i = 1, #entries, 2 do
