@@ -67,7 +67,7 @@ let package = Package(
             ],
             swiftSettings: roostSettings),
         .target(
-            name: "RoostCoordination", dependencies: ["RoostCore", "RoostTasks"],
+            name: "RoostCoordination", dependencies: ["RoostCore", "RoostTasks", log, serviceLifecycle],
             swiftSettings: roostSettings),
         .target(
             name: "RoostRedis",
