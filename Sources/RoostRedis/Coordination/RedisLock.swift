@@ -51,33 +51,48 @@ public final class RedisLock: DistributedLock {
     public func tryAcquire(_ key: String, ttl: Duration) async throws -> LockLease? {
         try Self.validate(key, ttl: ttl)
         let token = LockLease.randomToken()
-        let reply = try await Self.acquireScript.run(
-            on: client, keys: [lockKey(key), fenceKey(key)],
-            arguments: [.string(token), .integer(ttl.redisMilliseconds)])
-        guard let fence = reply.integer else { throw RedisProtocolError.unexpected(reply, expected: "an integer") }
-        guard fence > 0 else { return nil }
-        return LockLease(key: key, token: token, fencingToken: UInt64(fence), ttl: ttl)
+        guard let fence = try await acquire(key, token: token, ttl: ttl) else { return nil }
+        return LockLease(key: key, token: token, fencingToken: fence, ttl: ttl)
     }
 
     /// Releases the lease if its token still owns the key; the lease counts as released
     /// either way.
     @discardableResult
     public func release(_ lease: LockLease) async throws -> Bool {
-        let reply = try await Self.releaseScript.run(
-            on: client, keys: [lockKey(lease.key)], arguments: [.string(lease.token)])
+        let released = try await release(lease.key, token: lease.token)
         lease.markReleased()
-        return try Self.flag(reply)
+        return released
     }
 
     /// Resets the lease's time to live to `ttl` if its token still owns the key; marks it
     /// lost otherwise.
     public func extend(_ lease: LockLease, ttl: Duration) async throws -> Bool {
         try Self.validate(lease.key, ttl: ttl)
-        let reply = try await Self.extendScript.run(
-            on: client, keys: [lockKey(lease.key)], arguments: [.string(lease.token), .integer(ttl.redisMilliseconds)])
-        let owned = try Self.flag(reply)
+        let owned = try await extend(lease.key, token: lease.token, ttl: ttl)
         if !owned { lease.markLost(.expired) }
         return owned
+    }
+
+    /// Sets `key` to `token` for `ttl` if it is free; returns the new fencing token, or
+    /// nil when the key is held.
+    func acquire(_ key: String, token: String, ttl: Duration) async throws -> UInt64? {
+        let reply = try await Self.acquireScript.run(
+            on: client, keys: [lockKey(key), fenceKey(key)],
+            arguments: [.string(token), .integer(ttl.redisMilliseconds)])
+        guard let fence = reply.integer else { throw RedisProtocolError.unexpected(reply, expected: "an integer") }
+        return fence > 0 ? UInt64(fence) : nil
+    }
+
+    /// Deletes `key` if `token` holds it.
+    func release(_ key: String, token: String) async throws -> Bool {
+        try Self.flag(try await Self.releaseScript.run(on: client, keys: [lockKey(key)], arguments: [.string(token)]))
+    }
+
+    /// Resets the time to live of `key` if `token` holds it.
+    func extend(_ key: String, token: String, ttl: Duration) async throws -> Bool {
+        try Self.flag(
+            try await Self.extendScript.run(
+                on: client, keys: [lockKey(key)], arguments: [.string(token), .integer(ttl.redisMilliseconds)]))
     }
 
     /// Whether somebody holds `key` now.
@@ -95,7 +110,7 @@ public final class RedisLock: DistributedLock {
     private func lockKey(_ key: String) -> String { "\(namespace){\(key)}" }
     private func fenceKey(_ key: String) -> String { "\(namespace){\(key)}:fence" }
 
-    private static func validate(_ key: String, ttl: Duration) throws {
+    static func validate(_ key: String, ttl: Duration) throws {
         if ttl <= .zero { throw LockError(key: key, reason: .invalidTTL(ttl)) }
     }
 
