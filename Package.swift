@@ -40,6 +40,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
         .package(
@@ -73,6 +74,7 @@ let package = Package(
             name: "RoostRedis",
             dependencies: [
                 "RoostCoordination", "RoostPoolSupport", log, nioCore, nioPosix, serviceLifecycle,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

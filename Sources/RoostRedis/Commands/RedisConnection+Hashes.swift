@@ -10,7 +10,7 @@ extension RedisConnection {
     @discardableResult
     public func hashSet(_ key: String, fields: [String: RedisArgument]) async throws -> Int {
         guard !fields.isEmpty else { return 0 }
-        var arguments: [RedisArgument] = [.string(key)]
+        var arguments: [RedisArgument] = [prefixed(key)]
         arguments.reserveCapacity(1 + 2 * fields.count)
         for (field, value) in fields { arguments += [.string(field), value] }
         return Int(try Self.integer(await send(RedisCommand("HSET", arguments: arguments))))
@@ -19,7 +19,7 @@ extension RedisConnection {
     /// `HGET`: the value of `field` in the hash at `key` as bytes, or `nil` when the key or
     /// the field does not exist.
     public func hashGet(_ key: String, field: String) async throws -> ByteBuffer? {
-        try Self.optionalBytes(await send(RedisCommand("HGET", .string(key), .string(field))))
+        try Self.optionalBytes(await send(RedisCommand("HGET", prefixed(key), .string(field))))
     }
 
     /// `HGET`: the value of `field` in the hash at `key` as a UTF-8 string, or `nil` when
@@ -35,7 +35,7 @@ extension RedisConnection {
     /// `HMGET`: the values of `fields`, in the same order, `nil` for each missing one.
     public func hashGet(_ key: String, fields: [String]) async throws -> [ByteBuffer?] {
         guard !fields.isEmpty else { return [] }
-        let reply = try await send(RedisCommand("HMGET", arguments: [.string(key)] + fields.map { .string($0) }))
+        let reply = try await send(RedisCommand("HMGET", arguments: [prefixed(key)] + fields.map { .string($0) }))
         let values = try Self.optionalBytesArray(reply)
         guard values.count == fields.count else {
             throw RedisProtocolError(.unexpectedReply, "expected \(fields.count) values, got \(values.count)")
@@ -46,7 +46,7 @@ extension RedisConnection {
     /// `HGETALL`: every field of the hash at `key` with its value as bytes; empty when the
     /// key does not exist.
     public func hashGetAll(_ key: String) async throws -> [String: ByteBuffer] {
-        let pairs = try Self.pairs(await send(RedisCommand("HGETALL", .string(key))))
+        let pairs = try Self.pairs(await send(RedisCommand("HGETALL", prefixed(key))))
         var result: [String: ByteBuffer] = [:]
         result.reserveCapacity(pairs.count)
         for (field, value) in pairs {
@@ -70,7 +70,7 @@ extension RedisConnection {
     @discardableResult
     public func hashDelete(_ key: String, fields: [String]) async throws -> Int {
         guard !fields.isEmpty else { return 0 }
-        let command = RedisCommand("HDEL", arguments: [.string(key)] + fields.map { .string($0) })
+        let command = RedisCommand("HDEL", arguments: [prefixed(key)] + fields.map { .string($0) })
         return Int(try Self.integer(await send(command)))
     }
 
@@ -82,16 +82,16 @@ extension RedisConnection {
     /// ```
     @discardableResult
     public func hashIncrement(_ key: String, field: String, by amount: Int64 = 1) async throws -> Int64 {
-        try Self.integer(await send(RedisCommand("HINCRBY", .string(key), .string(field), .integer(amount))))
+        try Self.integer(await send(RedisCommand("HINCRBY", prefixed(key), .string(field), .integer(amount))))
     }
 
     /// `HEXISTS`: whether `field` exists in the hash at `key`.
     public func hashFieldExists(_ key: String, field: String) async throws -> Bool {
-        try Self.flag(await send(RedisCommand("HEXISTS", .string(key), .string(field))))
+        try Self.flag(await send(RedisCommand("HEXISTS", prefixed(key), .string(field))))
     }
 
     /// `HLEN`: how many fields the hash at `key` has (0 when the key does not exist).
     public func hashLength(_ key: String) async throws -> Int {
-        Int(try Self.integer(await send(RedisCommand("HLEN", .string(key)))))
+        Int(try Self.integer(await send(RedisCommand("HLEN", prefixed(key)))))
     }
 }

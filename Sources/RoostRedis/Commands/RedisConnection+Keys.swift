@@ -82,7 +82,7 @@ extension RedisConnection {
     @discardableResult
     public func unlink(_ keys: [String]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("UNLINK", arguments: keys.map { .string($0) }))))
+        return Int(try Self.integer(await send(RedisCommand("UNLINK", arguments: keys.map(prefixed)))))
     }
 
     /// `EXISTS`: whether `key` exists.
@@ -97,7 +97,7 @@ extension RedisConnection {
     /// `EXISTS`: how many of `keys` exist (a key named twice counts twice).
     public func countExisting(_ keys: [String]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("EXISTS", arguments: keys.map { .string($0) }))))
+        return Int(try Self.integer(await send(RedisCommand("EXISTS", arguments: keys.map(prefixed)))))
     }
 
     /// `EXPIRE` (whole seconds) or `PEXPIRE` (otherwise): makes `key` expire after
@@ -115,8 +115,8 @@ extension RedisConnection {
         let (seconds, attoseconds) = duration.components
         var command =
             attoseconds == 0
-            ? RedisCommand("EXPIRE", .string(key), .integer(seconds))
-            : RedisCommand("PEXPIRE", .string(key), .integer(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+            ? RedisCommand("EXPIRE", prefixed(key), .integer(seconds))
+            : RedisCommand("PEXPIRE", prefixed(key), .integer(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         if let argument = condition.argument { command.arguments.append(argument) }
         return try Self.flag(await send(command))
     }
@@ -125,7 +125,7 @@ extension RedisConnection {
     /// or had no expiry.
     @discardableResult
     public func persist(_ key: String) async throws -> Bool {
-        try Self.flag(await send(RedisCommand("PERSIST", .string(key))))
+        try Self.flag(await send(RedisCommand("PERSIST", prefixed(key))))
     }
 
     /// `PTTL`: how long `key` has left to live, telling a missing key from one without
@@ -139,7 +139,7 @@ extension RedisConnection {
     /// }
     /// ```
     public func timeToLive(_ key: String) async throws -> RedisTimeToLive {
-        let reply = try await send(RedisCommand("PTTL", .string(key)))
+        let reply = try await send(RedisCommand("PTTL", prefixed(key)))
         switch try Self.integer(reply) {
         case -2: return .noKey
         case -1: return .noExpiry
@@ -150,7 +150,7 @@ extension RedisConnection {
 
     /// `TYPE`: the type of the value at `key`, or `nil` when the key does not exist.
     public func keyType(_ key: String) async throws -> RedisKeyType? {
-        let reply = try await send(RedisCommand("TYPE", .string(key)))
+        let reply = try await send(RedisCommand("TYPE", prefixed(key)))
         guard let name = reply.string else { throw RedisProtocolError.unexpected(reply, expected: "a type name") }
         return name == "none" ? nil : RedisKeyType(rawValue: name)
     }
@@ -166,9 +166,9 @@ extension RedisConnection {
     @discardableResult
     public func rename(_ key: String, to newKey: String, onlyIfAbsent: Bool = false) async throws -> Bool {
         if onlyIfAbsent {
-            return try Self.flag(await send(RedisCommand("RENAMENX", .string(key), .string(newKey))))
+            return try Self.flag(await send(RedisCommand("RENAMENX", prefixed(key), prefixed(newKey))))
         }
-        let reply = try await send(RedisCommand("RENAME", .string(key), .string(newKey)))
+        let reply = try await send(RedisCommand("RENAME", prefixed(key), prefixed(newKey)))
         guard reply.string != nil else { throw RedisProtocolError.unexpected(reply, expected: "OK") }
         return true
     }
@@ -187,7 +187,11 @@ extension RedisConnection {
     /// ```
     public func scan(matching pattern: String? = nil, count: Int? = nil, type: RedisKeyType? = nil) -> RedisKeyScan {
         var arguments: [RedisArgument] = []
-        if let pattern { arguments += ["MATCH", .string(pattern)] }
+        if let pattern {
+            arguments += ["MATCH", prefixed(pattern)]
+        } else if let prefix = configuration.keyPrefix {
+            arguments += ["MATCH", .string(prefix + "*")]
+        }
         if let count { arguments += ["COUNT", .integer(Int64(count))] }
         if let type { arguments += ["TYPE", .string(type.rawValue)] }
         return RedisKeyScan(connection: self, arguments: arguments)

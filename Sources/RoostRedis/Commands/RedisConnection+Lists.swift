@@ -21,7 +21,7 @@ extension RedisConnection {
     public func push(_ values: [RedisArgument], to key: String, at end: RedisListEnd) async throws -> Int {
         guard !values.isEmpty else { return try await listLength(key) }
         let name = end == .left ? "LPUSH" : "RPUSH"
-        return Int(try Self.integer(await send(RedisCommand(name, arguments: [.string(key)] + values))))
+        return Int(try Self.integer(await send(RedisCommand(name, arguments: [prefixed(key)] + values))))
     }
 
     /// `LPOP` or `RPOP`: removes and returns the element at one end of the list at `key`,
@@ -31,14 +31,14 @@ extension RedisConnection {
     /// let job = try await connection.pop(from: "queue", at: .left)
     /// ```
     public func pop(from key: String, at end: RedisListEnd) async throws -> ByteBuffer? {
-        try Self.optionalBytes(await send(RedisCommand(end == .left ? "LPOP" : "RPOP", .string(key))))
+        try Self.optionalBytes(await send(RedisCommand(end == .left ? "LPOP" : "RPOP", prefixed(key))))
     }
 
     /// `LPOP key count` or `RPOP key count`: removes and returns up to `count` elements from
     /// one end, in the order they were popped; empty when the list is empty or missing.
     public func pop(_ count: Int, from key: String, at end: RedisListEnd) async throws -> [ByteBuffer] {
         let reply = try await send(
-            RedisCommand(end == .left ? "LPOP" : "RPOP", .string(key), .integer(Int64(count))))
+            RedisCommand(end == .left ? "LPOP" : "RPOP", prefixed(key), .integer(Int64(count))))
         if reply.isNull { return [] }
         return try Self.bytesArray(reply)
     }
@@ -51,12 +51,12 @@ extension RedisConnection {
     /// ```
     public func listRange(_ key: String, from start: Int, to stop: Int) async throws -> [ByteBuffer] {
         try Self.bytesArray(
-            await send(RedisCommand("LRANGE", .string(key), .integer(Int64(start)), .integer(Int64(stop)))))
+            await send(RedisCommand("LRANGE", prefixed(key), .integer(Int64(start)), .integer(Int64(stop)))))
     }
 
     /// `LLEN`: the length of the list at `key` (0 when the key does not exist).
     public func listLength(_ key: String) async throws -> Int {
-        Int(try Self.integer(await send(RedisCommand("LLEN", .string(key)))))
+        Int(try Self.integer(await send(RedisCommand("LLEN", prefixed(key)))))
     }
 
     /// `LMOVE`: atomically pops an element from one end of `source` and pushes it to one
@@ -70,7 +70,7 @@ extension RedisConnection {
         from source: String, at sourceEnd: RedisListEnd, to destination: String, at destinationEnd: RedisListEnd
     ) async throws -> ByteBuffer? {
         let command = RedisCommand(
-            "LMOVE", .string(source), .string(destination), sourceEnd.argument, destinationEnd.argument)
+            "LMOVE", prefixed(source), prefixed(destination), sourceEnd.argument, destinationEnd.argument)
         return try Self.optionalBytes(await send(command))
     }
 
@@ -91,7 +91,7 @@ extension RedisConnection {
         from keys: [String], at end: RedisListEnd, timeout: Duration
     ) async throws -> (key: String, value: ByteBuffer)? {
         let command = RedisCommand(
-            end == .left ? "BLPOP" : "BRPOP", arguments: keys.map { .string($0) } + [Self.timeoutArgument(timeout)],
+            end == .left ? "BLPOP" : "BRPOP", arguments: keys.map(prefixed) + [Self.timeoutArgument(timeout)],
             isBlocking: true)
         let reply = try await send(command)
         if reply.isNull { return nil }
@@ -99,7 +99,7 @@ extension RedisConnection {
         guard parts.count == 2, let key = parts[0].string, let value = parts[1].bytes else {
             throw RedisProtocolError.unexpected(reply, expected: "a key and an element")
         }
-        return (key, value)
+        return (unprefixed(key), value)
     }
 
     /// `BLMOVE`: like ``move(from:at:to:at:)``, but waits up to `timeout` for `source` to
@@ -113,7 +113,7 @@ extension RedisConnection {
         let command = RedisCommand(
             "BLMOVE",
             arguments: [
-                .string(source), .string(destination), sourceEnd.argument, destinationEnd.argument,
+                prefixed(source), prefixed(destination), sourceEnd.argument, destinationEnd.argument,
                 Self.timeoutArgument(timeout),
             ], isBlocking: true)
         return try Self.optionalBytes(await send(command))

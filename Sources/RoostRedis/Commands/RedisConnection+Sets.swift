@@ -9,20 +9,20 @@ extension RedisConnection {
     @discardableResult
     public func setAdd(_ members: [RedisArgument], to key: String) async throws -> Int {
         guard !members.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("SADD", arguments: [.string(key)] + members))))
+        return Int(try Self.integer(await send(RedisCommand("SADD", arguments: [prefixed(key)] + members))))
     }
 
     /// `SREM`: removes `members` from the set at `key`; returns how many were there.
     @discardableResult
     public func setRemove(_ members: [RedisArgument], from key: String) async throws -> Int {
         guard !members.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("SREM", arguments: [.string(key)] + members))))
+        return Int(try Self.integer(await send(RedisCommand("SREM", arguments: [prefixed(key)] + members))))
     }
 
     /// `SMEMBERS`: every member of the set at `key`, as bytes, in no particular order;
     /// empty when the key does not exist.
     public func setMembers(_ key: String) async throws -> [ByteBuffer] {
-        try Self.bytesArray(await send(RedisCommand("SMEMBERS", .string(key))))
+        try Self.bytesArray(await send(RedisCommand("SMEMBERS", prefixed(key))))
     }
 
     /// `SMEMBERS`: every member of the set at `key`, as UTF-8 strings; empty when the key
@@ -37,11 +37,11 @@ extension RedisConnection {
 
     /// `SISMEMBER`: whether `member` is in the set at `key`.
     public func setContains(_ key: String, member: RedisArgument) async throws -> Bool {
-        try Self.flag(await send(RedisCommand("SISMEMBER", .string(key), member)))
+        try Self.flag(await send(RedisCommand("SISMEMBER", prefixed(key), member)))
     }
 
     /// `SCARD`: how many members the set at `key` has (0 when the key does not exist).
     public func setCount(_ key: String) async throws -> Int {
-        Int(try Self.integer(await send(RedisCommand("SCARD", .string(key)))))
+        Int(try Self.integer(await send(RedisCommand("SCARD", prefixed(key)))))
     }
 }

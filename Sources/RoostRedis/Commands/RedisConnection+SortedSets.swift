@@ -18,7 +18,7 @@ extension RedisConnection {
         condition: RedisSortedSetAddCondition = .always, countChanged: Bool = false
     ) async throws -> Int {
         guard !members.isEmpty else { return 0 }
-        var arguments: [RedisArgument] = [.string(key)]
+        var arguments: [RedisArgument] = [prefixed(key)]
         if let argument = condition.argument { arguments.append(argument) }
         if countChanged { arguments.append("CH") }
         for (member, score) in members { arguments += [.double(score), member] }
@@ -39,7 +39,7 @@ extension RedisConnection {
     public func sortedSetRange(
         _ key: String, _ range: RedisSortedSetRange, reversed: Bool = false, limit: (offset: Int, count: Int)? = nil
     ) async throws -> [ByteBuffer] {
-        try Self.bytesArray(await send(Self.rangeCommand(key, range, reversed, limit, withScores: false)))
+        try Self.bytesArray(await send(Self.rangeCommand(prefixed(key), range, reversed, limit, withScores: false)))
     }
 
     /// `ZRANGE ... WITHSCORES`: like ``sortedSetRange(_:_:reversed:limit:)``, with each
@@ -47,14 +47,14 @@ extension RedisConnection {
     public func sortedSetRangeWithScores(
         _ key: String, _ range: RedisSortedSetRange, reversed: Bool = false, limit: (offset: Int, count: Int)? = nil
     ) async throws -> [RedisScoredMember] {
-        try Self.scoredMembers(await send(Self.rangeCommand(key, range, reversed, limit, withScores: true)))
+        try Self.scoredMembers(await send(Self.rangeCommand(prefixed(key), range, reversed, limit, withScores: true)))
     }
 
     /// `ZINCRBY`: adds `amount` to the score of `member` (0 if missing) and returns the new
     /// score.
     @discardableResult
     public func sortedSetIncrement(_ key: String, member: RedisArgument, by amount: Double) async throws -> Double {
-        let reply = try await send(RedisCommand("ZINCRBY", .string(key), .double(amount), member))
+        let reply = try await send(RedisCommand("ZINCRBY", prefixed(key), .double(amount), member))
         guard let score = reply.double else { throw RedisProtocolError.unexpected(reply, expected: "a score") }
         return score
     }
@@ -66,12 +66,12 @@ extension RedisConnection {
     /// let next = try await connection.sortedSetPopMin("delayed-jobs")
     /// ```
     public func sortedSetPopMin(_ key: String, count: Int = 1) async throws -> [RedisScoredMember] {
-        try Self.scoredMembers(await send(RedisCommand("ZPOPMIN", .string(key), .integer(Int64(count)))))
+        try Self.scoredMembers(await send(RedisCommand("ZPOPMIN", prefixed(key), .integer(Int64(count)))))
     }
 
     /// `ZSCORE`: the score of `member`, or `nil` when the key or the member does not exist.
     public func sortedSetScore(_ key: String, member: RedisArgument) async throws -> Double? {
-        let reply = try await send(RedisCommand("ZSCORE", .string(key), member))
+        let reply = try await send(RedisCommand("ZSCORE", prefixed(key), member))
         if reply.isNull { return nil }
         guard let score = reply.double else { throw RedisProtocolError.unexpected(reply, expected: "a score or null") }
         return score
@@ -81,19 +81,19 @@ extension RedisConnection {
     @discardableResult
     public func sortedSetRemove(_ members: [RedisArgument], from key: String) async throws -> Int {
         guard !members.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("ZREM", arguments: [.string(key)] + members))))
+        return Int(try Self.integer(await send(RedisCommand("ZREM", arguments: [prefixed(key)] + members))))
     }
 
     /// `ZCARD`: how many members the sorted set at `key` has (0 when the key does not exist).
     public func sortedSetCount(_ key: String) async throws -> Int {
-        Int(try Self.integer(await send(RedisCommand("ZCARD", .string(key)))))
+        Int(try Self.integer(await send(RedisCommand("ZCARD", prefixed(key)))))
     }
 
     static func rangeCommand(
-        _ key: String, _ range: RedisSortedSetRange, _ reversed: Bool, _ limit: (offset: Int, count: Int)?,
+        _ key: RedisArgument, _ range: RedisSortedSetRange, _ reversed: Bool, _ limit: (offset: Int, count: Int)?,
         withScores: Bool
     ) -> RedisCommand {
-        var arguments: [RedisArgument] = [.string(key)]
+        var arguments: [RedisArgument] = [key]
         switch range {
         case .rank(let start, let stop):
             arguments += [.integer(Int64(start)), .integer(Int64(stop))]

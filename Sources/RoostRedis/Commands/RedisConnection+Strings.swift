@@ -55,7 +55,7 @@ extension RedisConnection {
 
     /// `GET`: the value of `key` as bytes, or `nil` when the key does not exist.
     public func get(_ key: String) async throws -> ByteBuffer? {
-        try Self.optionalBytes(await send(RedisCommand("GET", .string(key))))
+        try Self.optionalBytes(await send(RedisCommand("GET", prefixed(key))))
     }
 
     /// `GET`: the value of `key` as a UTF-8 string, or `nil` when the key does not exist.
@@ -77,7 +77,7 @@ extension RedisConnection {
         _ key: String, to value: RedisArgument, expiration: RedisExpiration? = nil,
         condition: RedisSetCondition = .always
     ) async throws -> Bool {
-        let reply = try await send(Self.setCommand(key, value, expiration, condition, returnPrevious: false))
+        let reply = try await send(Self.setCommand(prefixed(key), value, expiration, condition, returnPrevious: false))
         switch reply.withoutAttributes {
         case .null: return false
         case .simpleString, .bulkString: return true
@@ -92,7 +92,7 @@ extension RedisConnection {
         _ key: String, to value: RedisArgument, expiration: RedisExpiration? = nil,
         condition: RedisSetCondition = .always
     ) async throws -> ByteBuffer? {
-        try Self.optionalBytes(await send(Self.setCommand(key, value, expiration, condition, returnPrevious: true)))
+        try Self.optionalBytes(await send(Self.setCommand(prefixed(key), value, expiration, condition, returnPrevious: true)))
     }
 
     /// `DEL`: removes the keys; returns how many existed.
@@ -105,7 +105,7 @@ extension RedisConnection {
     @discardableResult
     public func delete(_ keys: [String]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
-        return Int(try Self.integer(await send(RedisCommand("DEL", arguments: keys.map { .string($0) }))))
+        return Int(try Self.integer(await send(RedisCommand("DEL", arguments: keys.map(prefixed)))))
     }
 
     /// `INCR`: adds one to the integer at `key` (0 if missing) and returns the new value.
@@ -114,14 +114,14 @@ extension RedisConnection {
     /// type with kind ``RedisServerError/Kind/wrongType``.
     @discardableResult
     public func increment(_ key: String) async throws -> Int64 {
-        try Self.integer(await send(RedisCommand("INCR", .string(key))))
+        try Self.integer(await send(RedisCommand("INCR", prefixed(key))))
     }
 
     static func setCommand(
-        _ key: String, _ value: RedisArgument, _ expiration: RedisExpiration?, _ condition: RedisSetCondition,
+        _ key: RedisArgument, _ value: RedisArgument, _ expiration: RedisExpiration?, _ condition: RedisSetCondition,
         returnPrevious: Bool
     ) -> RedisCommand {
-        var command = RedisCommand("SET", .string(key), value)
+        var command = RedisCommand("SET", key, value)
         switch condition {
         case .always: break
         case .ifNotExists: command.arguments.append("NX")

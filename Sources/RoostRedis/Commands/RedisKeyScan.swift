@@ -41,7 +41,7 @@ public struct RedisKeyScan: AsyncSequence, Sendable {
                 guard parts.count == 2, let next = parts[0].string else {
                     throw RedisProtocolError.unexpected(reply, expected: "a cursor and a list of keys")
                 }
-                page = try RedisConnection.bytesArray(parts[1]).map { String(buffer: $0) }
+                page = try RedisConnection.bytesArray(parts[1]).map { connection.unprefixed(String(buffer: $0)) }
                 pageIndex = 0
                 cursor = next
                 finished = next == "0"

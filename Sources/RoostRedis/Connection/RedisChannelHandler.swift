@@ -41,12 +41,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     /// One command to write: its name (for errors), encoded bytes already in the batch
-    /// buffer, its promise and deadline.
+    /// buffer, its promise and deadline, and how many pub/sub confirmations answer it
+    /// (0 for an ordinary command).
     struct Outgoing: Sendable {
         let id: UInt64
         let name: String
         let promise: EventLoopPromise<RESPValue>
         let timeout: Duration?
+        var confirmations: Int = 0
     }
 
     /// Writes `bytes` (one or more encoded commands) and registers their requests, in order.
@@ -69,7 +71,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
                     request.timeout = scheduleTimeout(timeout, for: commands, context: context)
                 }
             }
-            switch stateMachine.send(id: command.id, request: request) {
+            switch stateMachine.send(id: command.id, request: request, confirmations: command.confirmations) {
             case .write:
                 break
             case .fail(let error):

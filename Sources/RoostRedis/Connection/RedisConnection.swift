@@ -58,12 +58,17 @@ public final class RedisConnection: Sendable {
         let (pushes, continuation) = AsyncStream.makeStream(
             of: RESPValue.self, bufferingPolicy: .bufferingNewest(max(1, configuration.pushBufferSize)))
         let address = configuration.address
+        let tlsContext = try configuration.tls?.makeContext()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = configuration.tls, let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            tls.makeHandler(context: tlsContext, host: configuration.host))
+                    }
                     let handler = RedisChannelHandler(
                         limits: configuration.decoderLimits, address: address, logger: logger
                     ) { value in
@@ -102,7 +107,7 @@ public final class RedisConnection: Sendable {
             } catch let closeError {
                 logger.debug("Closing after a failed handshake failed too", metadata: ["error": "\(closeError)"])
             }
-            throw error
+            throw RedisConnectionError.classifyingTLS(error, address: address)
         }
         return connection
     }
@@ -215,6 +220,26 @@ public final class RedisConnection: Sendable {
         } onCancel: {
             abandon()
         }
+    }
+
+    /// Hands one command to the channel handler without waiting: commands written by
+    /// successive calls reach the server in call order, even from different threads, which
+    /// lets a caller order them under a lock. `confirmations` is the number of pub/sub
+    /// confirmations that answer the command (0 for an ordinary command). The command runs
+    /// under the configured command timeout.
+    func write(_ command: RedisCommand, confirmations: Int) -> EventLoopFuture<RESPValue> {
+        var buffer = channel.allocator.buffer(capacity: 64)
+        command.encode(into: &buffer)
+        let outgoing = RedisChannelHandler.Outgoing(
+            id: nextID.add(1, ordering: .relaxed).oldValue, name: command.name,
+            promise: channel.eventLoop.makePromise(), timeout: defaultTimeout(for: command),
+            confirmations: confirmations)
+        let handler = self.handler
+        let bytes = buffer
+        // Always through `execute`, never inline: tasks enqueued on the loop run in
+        // the order they were enqueued, which keeps the call order.
+        channel.eventLoop.execute { handler.value.write(bytes, commands: [outgoing]) }
+        return outgoing.promise.futureResult
     }
 
     func setNegotiatedVersion(_ version: RedisConnectionConfiguration.ProtocolVersion) {

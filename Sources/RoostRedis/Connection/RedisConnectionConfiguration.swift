@@ -45,6 +45,14 @@ public struct RedisConnectionConfiguration: Sendable {
     public var blockingCommandTimeout: Duration?
     /// Bounds on the replies the decoder accepts.
     public var decoderLimits: RESPDecoderLimits
+    /// TLS settings; `nil` (the default, and `redis://`) connects in plain text,
+    /// `rediss://` sets the defaults (system roots, full verification).
+    public var tls: RedisTLSConfiguration?
+    /// A prefix added to every key argument of the typed commands (`app:` turns `user:1`
+    /// into `app:user:1`), so several applications can share one database. `nil` (the
+    /// default) adds none. Raw commands (``RedisConnection/send(_:timeout:)``), scripts
+    /// and pub/sub channels are not prefixed; see ``RedisConnection/prefixed(_:)``.
+    public var keyPrefix: String?
     /// How many RESP3 push frames ``RedisConnection/pushes`` keeps for a slow reader before
     /// dropping the oldest. Default 1,024.
     public var pushBufferSize: Int
@@ -63,28 +71,32 @@ public struct RedisConnectionConfiguration: Sendable {
         self.blockingCommandTimeout = nil
         self.decoderLimits = RESPDecoderLimits()
         self.pushBufferSize = 1024
+        self.tls = nil
+        self.keyPrefix = nil
     }
 
-    /// Parses `redis://[[user]:password@]host[:port][/database][?name=<client name>&protocol=2|3]`.
+    /// Parses `redis[s]://[[user]:password@]host[:port][/database][?name=<client name>&protocol=2|3]`.
     ///
-    /// User and password may be percent-encoded. Throws ``RedisConfigurationError`` naming
+    /// User and password may be percent-encoded. `rediss://` turns on TLS; further URL
+    /// parameters set its files and verification: `tls_ca_file`, `tls_cert_file`,
+    /// `tls_key_file`, `tls_verify=full|no_hostname|none`. Throws ``RedisConfigurationError`` naming
     /// the part that is wrong.
     public init(url: String) throws(RedisConfigurationError) {
         guard let components = URLComponents(string: url) else {
             throw RedisConfigurationError("'\(Self.redact(url))' is not a URL; write redis://[user:password@]host[:port][/database]")
         }
+        let useTLS: Bool
         switch components.scheme?.lowercased() {
-        case "redis":
-            break
-        case "rediss":
-            throw RedisConfigurationError("rediss:// (TLS) is not supported by this client yet; connect with redis:// over a trusted network or a TLS tunnel")
+        case "redis": useTLS = false
+        case "rediss": useTLS = true
         default:
-            throw RedisConfigurationError("'\(Self.redact(url))' does not start with redis://")
+            throw RedisConfigurationError("'\(Self.redact(url))' does not start with redis:// or rediss://")
         }
         guard let host = components.host, !host.isEmpty else {
             throw RedisConfigurationError("'\(Self.redact(url))' has no host; write redis://host[:port]")
         }
         self.init(host: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)
+        if useTLS { tls = RedisTLSConfiguration() }
         if let port = components.port {
             guard (1...65535).contains(port) else {
                 throw RedisConfigurationError("port \(port) in '\(Self.redact(url))' is outside 1...65535")
@@ -112,8 +124,29 @@ public struct RedisConnectionConfiguration: Sendable {
                     throw RedisConfigurationError("protocol=\(item.value ?? "") must be 2 or 3")
                 }
                 protocolVersion = version
+            case "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_verify":
+                guard tls != nil else {
+                    throw RedisConfigurationError("\(item.name) needs TLS; start the URL with rediss://")
+                }
+                try applyTLSParameter(item.name, item.value ?? "")
             default:
-                throw RedisConfigurationError("unknown URL parameter '\(item.name)'; supported: name, protocol")
+                throw RedisConfigurationError(
+                    "unknown URL parameter '\(item.name)'; supported: name, protocol, tls_ca_file, tls_cert_file, tls_key_file, tls_verify")
+            }
+        }
+    }
+
+    private mutating func applyTLSParameter(_ name: String, _ value: String) throws(RedisConfigurationError) {
+        switch name {
+        case "tls_ca_file": tls?.caCertificateFile = value
+        case "tls_cert_file": tls?.certificateFile = value
+        case "tls_key_file": tls?.privateKeyFile = value
+        default:
+            switch value {
+            case "full": tls?.verification = .full
+            case "no_hostname": tls?.verification = .noHostnameVerification
+            case "none": tls?.verification = .none
+            default: throw RedisConfigurationError("tls_verify=\(value) must be full, no_hostname or none")
             }
         }
     }

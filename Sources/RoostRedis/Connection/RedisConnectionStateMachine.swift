@@ -4,7 +4,11 @@ import NIOCore
 ///
 /// Redis answers commands in the order it received them, so replies are matched to
 /// requests first-in, first-out. RESP3 push frames are out of band and never consume a
-/// request. The machine performs no I/O: every event returns an action for the channel
+/// request. Pub/sub commands are the exception: `SUBSCRIBE a b` is answered by one
+/// confirmation per channel (RESP3 push frames, or RESP2 arrays), and the request completes
+/// with the last one. On RESP2, once a confirmation says the connection is subscribed,
+/// `message`, `pmessage` and `smessage` arrays are routed as pushes until an unsubscribe
+/// confirmation brings the count back to zero. The machine performs no I/O: every event returns an action for the channel
 /// handler to execute, so it is tested without a network.
 ///
 /// `Request` is whatever the caller needs to complete a request (a promise, in the
@@ -15,6 +19,9 @@ struct RedisConnectionStateMachine<Request> {
     private struct Slot {
         let id: UInt64
         var request: Request?
+        /// Pub/sub confirmations still expected before this request completes; 0 for an
+        /// ordinary command, which one reply completes.
+        var confirmationsLeft: Int
     }
 
     private enum State {
@@ -24,6 +31,13 @@ struct RedisConnectionStateMachine<Request> {
 
     private var state: State = .active
     private var inFlight = CircularBuffer<Slot>(initialCapacity: 16)
+    /// Whether the server put this RESP2 connection in subscribed mode, where messages are
+    /// arrays indistinguishable from replies but for their first element.
+    private var resp2Subscribed = false
+
+    /// Whether a RESP2 subscription is active (the connection then accepts only pub/sub
+    /// commands, `PING` and `QUIT`).
+    var isSubscribedRESP2: Bool { resp2Subscribed }
 
     /// How many replies are still expected, abandoned requests included.
     var inFlightCount: Int { inFlight.count }
@@ -44,11 +58,13 @@ struct RedisConnectionStateMachine<Request> {
         case fail(any Error)
     }
 
-    /// A request is about to be written.
-    mutating func send(id: UInt64, request: Request) -> SendAction {
+    /// A request is about to be written. `confirmations` is the number of pub/sub
+    /// confirmations that answer it (one per channel of `SUBSCRIBE`, ...), or 0 for a
+    /// command with one ordinary reply.
+    mutating func send(id: UInt64, request: Request, confirmations: Int = 0) -> SendAction {
         switch state {
         case .active:
-            inFlight.append(Slot(id: id, request: request))
+            inFlight.append(Slot(id: id, request: request, confirmationsLeft: confirmations))
             return .write
         case .closed(let error):
             return .fail(error)
@@ -70,11 +86,35 @@ struct RedisConnectionStateMachine<Request> {
     /// A complete value arrived from the server.
     mutating func receive(_ value: RESPValue) -> ReceiveAction {
         guard case .active = state else { return .discard }
-        if case .push = value.withoutAttributes { return .push(value) }
+        switch value.withoutAttributes {
+        case .push(let parts):
+            if let head = inFlight.first, head.confirmationsLeft > 0, PubSubFrame.isConfirmation(parts) {
+                return confirm(value, subscriptionCount: nil)
+            }
+            return .push(value)
+        case .array(let parts) where resp2Subscribed || inFlight.first.map({ $0.confirmationsLeft > 0 }) == true:
+            if resp2Subscribed, PubSubFrame.isMessage(parts) { return .push(value) }
+            if let head = inFlight.first, head.confirmationsLeft > 0, PubSubFrame.isConfirmation(parts) {
+                return confirm(value, subscriptionCount: parts.count == 3 ? parts[2].integer : nil)
+            }
+        default:
+            break
+        }
         guard let slot = inFlight.popFirst() else {
             return closeAndFail(RedisProtocolError(.unexpectedReply, "a \(value.typeName) reply with no command waiting"))
         }
         guard let request = slot.request else { return .discard }
+        return .succeed(request, value)
+    }
+
+    /// One pub/sub confirmation for the request at the head. `subscriptionCount` is the
+    /// count a RESP2 confirmation carries, which says whether the connection is still in
+    /// subscribed mode.
+    private mutating func confirm(_ value: RESPValue, subscriptionCount: Int64?) -> ReceiveAction {
+        if let subscriptionCount { resp2Subscribed = subscriptionCount > 0 }
+        inFlight[inFlight.startIndex].confirmationsLeft -= 1
+        guard inFlight[inFlight.startIndex].confirmationsLeft == 0 else { return .discard }
+        guard let request = inFlight.removeFirst().request else { return .discard }
         return .succeed(request, value)
     }
 

@@ -1,3 +1,4 @@
+import NIOSSL
 import RoostCore
 
 /// The connection to Redis could not be made, or went away.
@@ -12,6 +13,9 @@ public struct RedisConnectionError: RoostError {
         public static let connectFailed = Kind(name: "connect_failed")
         /// The server closed the connection, or the network dropped it.
         public static let closed = Kind(name: "closed")
+        /// The TLS handshake failed: the server's certificate is not trusted or does not
+        /// name the host, or the server does not speak TLS on that port.
+        public static let tlsFailed = Kind(name: "tls_failed")
         /// The connection was closed by ``RedisConnection/close()``.
         public static let closedByClient = Kind(name: "closed_by_client")
         /// The kind's name, as used in the error code.
@@ -32,8 +36,8 @@ public struct RedisConnectionError: RoostError {
         self.underlying = underlying
     }
 
-    /// `redis.connection.connect_failed`, `redis.connection.closed` or
-    /// `redis.connection.closed_by_client`.
+    /// `redis.connection.connect_failed`, `redis.connection.tls_failed`,
+    /// `redis.connection.closed` or `redis.connection.closed_by_client`.
     public var code: ErrorCode { ErrorCode(rawValue: "redis.connection.\(kind.name)") }
 
     /// What happened and what to do.
@@ -41,11 +45,24 @@ public struct RedisConnectionError: RoostError {
         switch kind {
         case .connectFailed:
             return "Could not connect to Redis at \(address); check that the server runs and the URL is right."
+        case .tlsFailed:
+            return "The TLS handshake with Redis at \(address) failed; check the CA file, the server's certificate (it must name the host) and that the port speaks TLS."
         case .closedByClient:
             return "The connection to Redis at \(address) was closed by this client; open a new one."
         default:
             return "The connection to Redis at \(address) was lost; the command may or may not have run. Retry on a new connection if it is safe to repeat."
         }
+    }
+}
+
+extension RedisConnectionError {
+    /// `error` as a ``Kind/tlsFailed`` error when a TLS failure caused it; otherwise
+    /// unchanged.
+    static func classifyingTLS(_ error: any Error, address: String) -> any Error {
+        guard let connectionError = error as? RedisConnectionError, let cause = connectionError.underlying,
+            cause is NIOSSLError || cause is BoringSSLError || cause is NIOSSLExtraError
+        else { return error }
+        return RedisConnectionError(.tlsFailed, address: address, underlying: cause)
     }
 }
 

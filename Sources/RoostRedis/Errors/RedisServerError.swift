@@ -41,6 +41,8 @@ public struct RedisServerError: RoostError, Hashable {
         public static let loading = Kind(prefix: "LOADING")
         /// A transaction was discarded because of an earlier error.
         public static let execAbort = Kind(prefix: "EXECABORT")
+        /// `XGROUP CREATE` for a consumer group that already exists.
+        public static let busyGroup = Kind(prefix: "BUSYGROUP")
         /// The server is out of memory under its `maxmemory` policy.
         public static let outOfMemory = Kind(prefix: "OOM")
 

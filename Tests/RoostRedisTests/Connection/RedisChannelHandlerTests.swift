@@ -26,13 +26,16 @@ struct RedisChannelHandlerTests {
         }
 
         /// Sends commands through the handler; returns their futures.
-        func send(_ commands: [RedisCommand], timeout: Duration? = nil) -> [EventLoopFuture<RESPValue>] {
+        func send(_ commands: [RedisCommand], timeout: Duration? = nil, confirmations: Int = 0) -> [EventLoopFuture<RESPValue>] {
             var bytes = ByteBuffer()
             var outgoing: [RedisChannelHandler.Outgoing] = []
             for command in commands {
                 command.encode(into: &bytes)
                 nextID += 1
-                outgoing.append(.init(id: nextID, name: command.name, promise: channel.eventLoop.makePromise(), timeout: timeout))
+                outgoing.append(
+                    .init(
+                        id: nextID, name: command.name, promise: channel.eventLoop.makePromise(), timeout: timeout,
+                        confirmations: confirmations))
             }
             handler.write(bytes, commands: outgoing)
             return outgoing.map(\.promise.futureResult)
@@ -51,7 +54,7 @@ struct RedisChannelHandlerTests {
         }
     }
 
-    private func result(_ future: EventLoopFuture<RESPValue>) -> Result<RESPValue, any Error>? {
+    func result(_ future: EventLoopFuture<RESPValue>) -> Result<RESPValue, any Error>? {
         var outcome: Result<RESPValue, any Error>?
         future.assumeIsolated().whenComplete { outcome = $0 }
         return outcome

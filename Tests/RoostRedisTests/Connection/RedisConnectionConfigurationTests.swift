@@ -34,7 +34,7 @@ struct RedisConnectionConfigurationTests {
     @Test("bad URLs throw redis.config.invalid with a hint", arguments: [
         "http://localhost", "localhost:6379", "redis://", "redis://host/abc", "redis://host/-1",
         "redis://host:99999", "redis://user@host", "redis://host?db=1", "redis://host?protocol=4",
-        "rediss://host", "not a url at all",
+        "rediss://host?tls_verify=maybe", "redis://host?tls_ca_file=/ca.pem", "not a url at all",
     ])
     func bad(url: String) {
         let error = #expect(throws: RedisConfigurationError.self) { try RedisConnectionConfiguration(url: url) }

@@ -1,0 +1,123 @@
+import Foundation
+import NIOCore
+import RoostTestSupport
+import Testing
+
+@testable import RoostRedis
+
+/// Certificates made with `openssl` for one test: a CA, a server certificate for
+/// 127.0.0.1/localhost signed by it, and an unrelated CA.
+struct TestCertificates {
+    let directory: URL
+    var caFile: String { directory.appendingPathComponent("ca.pem").path }
+    var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
+    var serverCertificateFile: String { directory.appendingPathComponent("server.pem").path }
+    var serverKeyFile: String { directory.appendingPathComponent("server.key").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let extensions = directory.appendingPathComponent("san.ext")
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(to: extensions, atomically: true, encoding: .utf8)
+        for ca in ["ca", "other-ca"] {
+            try run([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Roost Test \(ca)",
+                "-keyout", "\(ca).key", "-out", "\(ca).pem",
+            ])
+        }
+        try run([
+            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out",
+            "server.csr",
+        ])
+        try run([
+            "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-extfile", "san.ext", "-out", "server.pem",
+        ])
+    }
+
+    private func run(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ServerProcessError(message: "openssl \(arguments.joined(separator: " ")) failed")
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+@Suite("TLS against a dedicated redis-server", .requires(.redis))
+struct TLSTests {
+    @Test("rediss:// with the right CA runs commands; a wrong CA fails with redis.connection.tls_failed")
+    func tls() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try await RedisServerProcess(
+            extraArguments: [
+                "--tls-cert-file", certificates.serverCertificateFile, "--tls-key-file", certificates.serverKeyFile,
+                "--tls-ca-cert-file", certificates.caFile, "--tls-auth-clients", "no",
+            ],
+            listensOnPlainPort: false)
+        defer { server.stop() }
+
+        let url = "rediss://127.0.0.1:\(server.port)?tls_ca_file=\(certificates.caFile)"
+        let connection = try await RedisConnection.connect(configuration: RedisConnectionConfiguration(url: url))
+        #expect(try await connection.ping() == "PONG")
+        #expect(try await connection.set("tls-key", to: "secret"))
+        #expect(try await connection.getString("tls-key") == "secret")
+        #expect(try await connection.send("INFO", "server").string?.contains("redis_version") == true)
+        try await connection.close()
+
+        var byName = try RedisConnectionConfiguration(url: "rediss://localhost:\(server.port)")
+        byName.tls?.caCertificateFile = certificates.caFile
+        let named = try await RedisConnection.connect(configuration: byName)
+        #expect(try await named.ping() == "PONG")
+        try await named.close()
+
+        var wrongCA = try RedisConnectionConfiguration(url: "rediss://127.0.0.1:\(server.port)")
+        wrongCA.tls?.caCertificateFile = certificates.otherCAFile
+        let error = await #expect(throws: RedisConnectionError.self) {
+            try await RedisConnection.connect(configuration: wrongCA)
+        }
+        #expect(error?.kind == .tlsFailed)
+        #expect(error?.code.rawValue == "redis.connection.tls_failed")
+
+        var unverified = wrongCA
+        unverified.tls?.verification = .none
+        let insecure = try await RedisConnection.connect(configuration: unverified)
+        #expect(try await insecure.ping() == "PONG")
+        try await insecure.close()
+
+        let plain = await #expect(throws: (any Error).self) {
+            var configuration = RedisConnectionConfiguration(host: "127.0.0.1", port: server.port)
+            configuration.connectTimeout = .seconds(2)
+            _ = try await RedisConnection.connect(configuration: configuration)
+        }
+        #expect(plain is RedisConnectionError || plain is RedisTimeoutError || plain is RedisProtocolError)
+    }
+
+    @Test("TLS settings that cannot work fail as configuration errors")
+    func badConfiguration() throws {
+        #expect(throws: RedisConfigurationError.self) {
+            try RedisConnectionConfiguration(url: "redis://localhost?tls_ca_file=/x.pem")
+        }
+        #expect(throws: RedisConfigurationError.self) {
+            try RedisConnectionConfiguration(url: "rediss://localhost?tls_verify=sometimes")
+        }
+        var missing = RedisTLSConfiguration()
+        missing.caCertificateFile = "/nonexistent/ca.pem"
+        #expect(throws: RedisConfigurationError.self) { try missing.makeContext() }
+        var half = RedisTLSConfiguration()
+        half.certificateFile = "/nonexistent/client.pem"
+        #expect(throws: RedisConfigurationError.self) { try half.makeContext() }
+        let parsed = try RedisConnectionConfiguration(url: "rediss://localhost:6380?tls_verify=no_hostname")
+        #expect(parsed.tls?.verification == .noHostnameVerification)
+        #expect(try RedisConnectionConfiguration(url: "redis://localhost").tls == nil)
+    }
+}
