@@ -65,6 +65,13 @@ public struct SubscriptionMode: Sendable, Hashable {
 
     let kind: Kind
 
+    /// The consumer group, redelivery timeout and delivery limit of a durable mode; nil
+    /// for broadcast. Bus implementations read it.
+    public var durableSettings: (group: String, redeliverAfter: Duration, maxDeliveries: Int)? {
+        guard case .durable(let group, let redeliverAfter, let maxDeliveries) = kind else { return nil }
+        return (group, redeliverAfter, maxDeliveries)
+    }
+
     /// Every subscriber present receives every event, fire-and-forget; nothing is stored
     /// or acknowledged.
     public static let broadcast = SubscriptionMode(kind: .broadcast)
