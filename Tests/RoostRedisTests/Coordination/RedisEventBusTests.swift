@@ -35,3 +35,83 @@ struct RedisEventBusTests {
         }
     }
 }
+
+private struct Numbered: Event {
+    static let eventType = "test.numbered"
+    let number: Int
+}
+
+private struct Poison: Error {}
+
+extension RedisEventBusTests {
+    @Test("10,000 durable events, one consumer killed mid-stream: all handled at least once, poison dead-lettered")
+    func killedConsumerLosesNothing() async throws {
+        try await withTestEventBus({ $0.pollInterval = .milliseconds(200) }) { bus in
+            let mode = SubscriptionMode.durable(group: "workers", redeliverAfter: .milliseconds(500), maxDeliveries: 2)
+            try await bus.subscribe(to: Numbered.self, mode: mode) { _ in }  // creates the group
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for part in 0..<10 {
+                    group.addTask { for number in part * 1_000..<(part + 1) * 1_000 { try await bus.publish(Numbered(number: number)) } }
+                }
+                try await group.waitForAll()
+            }
+            let handled = Shared<Set<Int>>([])
+            let poisonSeen = Shared(0)
+            // Handles events until it throws (poison): then it subscribes again.
+            let worker: @Sendable () async throws -> Void = {
+                while true {
+                    do {
+                        try await bus.listen(to: Numbered.self, mode: mode) { event in
+                            if event.number % 1_000 == 999 {
+                                poisonSeen.update { $0 += 1 }
+                                throw Poison()
+                            }
+                            handled.update { _ = $0.insert(event.number) }
+                        }
+                        return
+                    } catch is Poison {
+                        continue
+                    }
+                }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The victim is cancelled while it handles events, leaving one unacknowledged.
+                group.addTask {
+                    try await withThrowingTaskGroup(of: Void.self) { victim in
+                        victim.addTask { try await worker() }
+                        try await handledUntil { handled.value.count >= 2_000 }
+                        victim.cancelAll()
+                        try? await victim.waitForAll()
+                    }
+                }
+                group.addTask { try await worker() }
+                group.addTask { try await worker() }
+                try await handledUntil(seconds: 90) {
+                    handled.value.count == 9_990
+                }
+                try await handledUntil(seconds: 30) {
+                    (try? await bus.deadLetters(of: Numbered.self, group: "workers").count) == 10
+                }
+                group.cancelAll()
+            }
+            let numbers = handled.value
+            #expect(numbers.count == 9_990)
+            #expect(numbers.allSatisfy { $0 % 1_000 != 999 })
+            let dead = try await bus.deadLetters(of: Numbered.self, group: "workers")
+            #expect(try Set(dead.map { try $0.decode(as: Numbered.self).number }) == Set((0..<10).map { $0 * 1_000 + 999 }))
+            #expect(poisonSeen.value >= 20)
+        }
+    }
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`; throws if it never holds.
+private func handledUntil(seconds: Int = 30, _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+    while await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(seconds)s")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
