@@ -115,3 +115,34 @@ private func handledUntil(seconds: Int = 30, _ condition: () async -> Bool) asyn
         try await Task.sleep(for: .milliseconds(20))
     }
 }
+
+extension RedisEventBusTests {
+    @Test("two tiered caches on Redis: a write on one drops the other's local copy")
+    func tieredCacheInvalidation() async throws {
+        let connection = try await connectToTestServer()
+        let shared = RedisCache(client: connection, namespace: "\(uniqueKeyPrefix()):tiered:")
+        let namespace = "\(uniqueKeyPrefix()):tiered-events:"
+        try await withTestEventBus({ $0.namespace = namespace }) { busA in
+            try await withTestEventBus({ $0.namespace = namespace }) { busB in
+                let a = TieredCache(local: InMemoryCache(maxEntries: 100), shared: shared, bus: busA, localTTL: .seconds(600))
+                let b = TieredCache(local: InMemoryCache(maxEntries: 100), shared: shared, bus: busB, localTTL: .seconds(600))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await a.run() }
+                    group.addTask { try await b.run() }
+                    try await a.set("price", to: 10, ttl: nil)
+                    #expect(try await b.get("price", as: Int.self) == 10)  // now cached locally in b
+                    // b's listener may subscribe after the first write: repeat the write until b sees it.
+                    var value = 10
+                    try await handledUntil {
+                        value += 1
+                        try? await a.set("price", to: value, ttl: nil)
+                        try? await Task.sleep(for: .milliseconds(50))
+                        return (try? await b.get("price", as: Int.self)) == value
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
+        try await connection.close()
+    }
+}
