@@ -61,9 +61,13 @@ import Testing
         #expect(XMLDictionary.serialize(["a": 1, "b": 2]) == "<root><a>1</a><b>2</b></root>")
     }
 
-    @Test(arguments: ["", "<a>", "<a></b>", "<a><b></a></b>", "not xml", "<a x=1/>", "<a>&undefined;</a>", "<a/><b/>"])
+    @Test(arguments: ["", "<a>", "<a></b>", "<a><b></a></b>", "not xml", "<a x=1/>", "<a>&undefined;</a>", "<a/><b/>", "<a></a>junk"])
     func malformedXMLIsATypedError(xml: String) {
         #expect(throws: XMLDictionaryError.self) { try XMLDictionary.parse(xml) }
+    }
+
+    @Test func commentsAndWhitespaceAroundTheRootAreFine() throws {
+        #expect(try XMLDictionary.parse("<!-- callback -->\n<a>1</a>  <!-- end -->\n") == ["a": "1"])
     }
 
     @Test func errorsSayWhere() {

@@ -30,10 +30,12 @@ public enum XMLDictionary {
         let builder = TreeBuilder()
         parser.delegate = builder
         parser.shouldResolveExternalEntities = false
-        guard parser.parse(), let root = builder.root else {
-            throw XMLDictionaryError(
-                line: parser.lineNumber, column: parser.columnNumber,
-                reason: parser.parserError.map { String(describing: $0) } ?? "no root element")
+        // parse() can report success while recording an error (content after the root
+        // element, for one), so the error is checked too.
+        let finished = parser.parse()
+        guard finished, parser.parserError == nil, let root = builder.root else {
+            let reason = parser.parserError.map { String(describing: $0) } ?? "no root element"
+            throw XMLDictionaryError(line: parser.lineNumber, column: parser.columnNumber, reason: reason)
         }
         return .object([root.name: root.value])
     }
@@ -111,6 +113,12 @@ public struct XMLDictionaryError: RoostError, Equatable {
     public let column: Int
     /// What the parser reported.
     public let reason: String
+    /// Creates the error.
+    public init(line: Int, column: Int, reason: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
     /// `data.xml.malformed`.
     public var code: ErrorCode { "data.xml.malformed" }
     /// Where and what.

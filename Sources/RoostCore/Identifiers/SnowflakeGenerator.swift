@@ -100,6 +100,8 @@ public final class SnowflakeGenerator: Sendable {
 public struct SnowflakeError: RoostError, Equatable {
     /// The rejected worker id.
     public let workerID: UInt16
+    /// Creates the error.
+    public init(workerID: UInt16) { self.workerID = workerID }
     /// `id.snowflake.invalid_worker`.
     public var code: ErrorCode { "id.snowflake.invalid_worker" }
     /// What is allowed.

@@ -57,6 +57,8 @@ public enum Luhn {
 public struct LuhnError: RoostError, Equatable {
     /// The rejected text.
     public let text: String
+    /// Creates the error.
+    public init(text: String) { self.text = text }
     /// `text.luhn.invalid`.
     public var code: ErrorCode { "text.luhn.invalid" }
     /// What is expected.

@@ -90,6 +90,11 @@ public struct DateParseError: RoostError, Equatable {
     public let text: String
     /// The pattern it was read with.
     public let pattern: String
+    /// Creates the error.
+    public init(text: String, pattern: String) {
+        self.text = text
+        self.pattern = pattern
+    }
     /// `time.parse.invalid`.
     public var code: ErrorCode { "time.parse.invalid" }
     /// What was expected.
