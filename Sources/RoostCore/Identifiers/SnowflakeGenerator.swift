@@ -17,7 +17,7 @@ import Synchronization
 ///
 /// ```swift
 /// let ids = try SnowflakeGenerator(workerID: 7)
-/// let id = ids.next()                                   // 7393470016155762688…
+/// let id = ids.next()                                   // a positive Int64, larger each call
 /// SnowflakeGenerator.Parts(id, epoch: ids.epoch).workerID   // 7
 /// ```
 public final class SnowflakeGenerator: Sendable {
