@@ -41,7 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
         .package(
             url: "https://github.com/apple/swift-configuration.git", from: "1.4.0",
@@ -118,7 +119,11 @@ let package = Package(
         .target(name: "RoostLogging", dependencies: ["RoostCore", log], swiftSettings: roostSettings),
         .target(
             name: "RoostCrypto",
-            dependencies: ["RoostCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "RoostCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: roostSettings),
         .target(name: "RoostExport", dependencies: ["RoostCore"], swiftSettings: roostSettings),
         .target(name: "RoostNTP", dependencies: ["RoostCore", log, nioCore, nioPosix], swiftSettings: roostSettings),

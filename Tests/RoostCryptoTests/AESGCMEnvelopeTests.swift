@@ -73,7 +73,7 @@ import Testing
         #expect(throws: CryptoError(.authenticationFailed)) { try other.open(sealed) }
     }
 
-    @Test(arguments: [UInt8(0), 2, 0xff])
+    @Test(arguments: [UInt8(0), 3, 0xff])
     func unknownVersionIsRejected(version: UInt8) throws {
         let box = try AESGCMEnvelope(key: key128)
         var sealed = try box.seal(Array("data".utf8))

@@ -41,6 +41,12 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         self.bytes = bytes.prefix(12).elementsEqual(mappedPrefix) ? Array(bytes.suffix(4)) : bytes
     }
 
+    /// Creates an address from 4 (IPv4) or 16 (IPv6) bytes in network order.
+    init(bytes: [UInt8]) {
+        precondition(bytes.count == 4 || bytes.count == 16, "an IP address has 4 or 16 bytes")
+        self.bytes = bytes
+    }
+
     /// Creates an IPv4 address from its 32-bit value.
     public init(ipv4 value: UInt32) {
         self.bytes = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) }

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// | bytes | content |
 /// |---|---|
-/// | 1 | envelope version, currently `1` |
+/// | 1 | envelope version and algorithm: `1` for AES-GCM (``EnvelopeAlgorithm``) |
 /// | 12 | random nonce |
 /// | n | ciphertext (same length as the plaintext) |
 /// | 16 | authentication tag |
@@ -25,14 +25,14 @@ import Foundation
 /// A nonce is drawn at random for every seal; with one key, stay well below 2³² seals
 /// (rotate keys before that).
 public struct AESGCMEnvelope: Sendable {
-    /// The envelope version this type writes.
-    public static let currentVersion: UInt8 = 1
+    /// The envelope version (algorithm byte) this type writes: ``EnvelopeAlgorithm/aesGCM``.
+    public static let currentVersion: UInt8 = EnvelopeAlgorithm.aesGCM.rawValue
     /// Bytes of nonce in an envelope.
-    public static let nonceByteCount = 12
+    public static let nonceByteCount = EnvelopeAlgorithm.nonceByteCount
     /// Bytes of authentication tag in an envelope.
-    public static let tagByteCount = 16
+    public static let tagByteCount = EnvelopeAlgorithm.tagByteCount
     /// The size of an envelope around an empty plaintext.
-    public static let overhead = 1 + nonceByteCount + tagByteCount
+    public static let overhead = EnvelopeAlgorithm.overhead
 
     /// The raw key. Kept as bytes because `SymmetricKey` is not `Sendable`; a key object
     /// is made for each operation.
@@ -69,34 +69,23 @@ public struct AESGCMEnvelope: Sendable {
         throws -> [UInt8]
     {
         let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: associatedData)
-        var envelope = [Self.currentVersion]
-        envelope.reserveCapacity(Self.overhead + box.ciphertext.count)
-        envelope.append(contentsOf: nonce)
-        envelope.append(contentsOf: box.ciphertext)
-        envelope.append(contentsOf: box.tag)
-        return envelope
+        return EnvelopeParts.assemble(.aesGCM, nonce: nonce, ciphertext: box.ciphertext, tag: box.tag)
     }
 
     /// Checks and decrypts an envelope made by ``seal(_:authenticating:)`` with the same
     /// key and associated data.
     ///
     /// - Throws: ``CryptoError`` — ``CryptoError/Reason/envelopeTooShort(_:)``,
-    ///   ``CryptoError/Reason/unsupportedVersion(_:)`` or
-    ///   ``CryptoError/Reason/authenticationFailed``.
+    ///   ``CryptoError/Reason/unsupportedVersion(_:)``,
+    ///   ``CryptoError/Reason/wrongEnvelopeAlgorithm(expected:found:)`` (a ChaCha20-Poly1305
+    ///   envelope) or ``CryptoError/Reason/authenticationFailed``.
     public func open(_ envelope: some DataProtocol, authenticating associatedData: some DataProtocol = [UInt8]())
         throws -> [UInt8]
     {
-        let bytes = Array(envelope)
-        guard let version = bytes.first else { throw CryptoError(.envelopeTooShort(0)) }
-        guard version == Self.currentVersion else { throw CryptoError(.unsupportedVersion(version)) }
-        guard bytes.count >= Self.overhead else { throw CryptoError(.envelopeTooShort(bytes.count)) }
-        let nonceEnd = 1 + Self.nonceByteCount
-        let tagStart = bytes.count - Self.tagByteCount
+        let parts = try EnvelopeParts(envelope, expecting: .aesGCM)
         do {
             let box = try AES.GCM.SealedBox(
-                nonce: AES.GCM.Nonce(data: bytes[1..<nonceEnd]),
-                ciphertext: bytes[nonceEnd..<tagStart],
-                tag: bytes[tagStart...])
+                nonce: AES.GCM.Nonce(data: parts.nonce), ciphertext: parts.ciphertext, tag: parts.tag)
             return Array(try AES.GCM.open(box, using: key, authenticating: associatedData))
         } catch {
             throw CryptoError(.authenticationFailed, underlying: error)
