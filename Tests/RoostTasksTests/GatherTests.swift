@@ -6,7 +6,7 @@ import Testing
     @Test func gatherReturnsResultsInInputOrder() async throws {
         let gates = (0..<3).map { _ in Gate() }
         async let results = gather((0..<3).map { index in
-            { @Sendable in
+            { @Sendable () async throws -> Int in
                 await gates[index].wait()
                 return index * 10
             }
@@ -24,14 +24,14 @@ import Testing
         let cancelled = Counter()
         await #expect(throws: TestFailure(id: 2)) {
             try await gather([
-                { @Sendable in
+                { @Sendable () async throws -> Int in
                     do { try await clock.sleep(for: .seconds(60)) } catch {
                         cancelled.increment()
                         throw error
                     }
                     return 1
                 },
-                { @Sendable in
+                { @Sendable () async throws -> Int in
                     await clock.waitForSleepers(count: 1)
                     throw TestFailure(id: 2)
                 },
@@ -45,11 +45,11 @@ import Testing
         #expect(try await gather(operations).isEmpty)
     }
 
-    @Test func gatherSettledKeepsEveryOutcome() async {
+    @Test func gatherSettledKeepsEveryOutcome() async throws {
         let results = await gatherSettled([
-            { @Sendable in 1 },
-            { @Sendable in throw TestFailure(id: 9) },
-            { @Sendable in 3 },
+            { @Sendable () async throws -> Int in 1 },
+            { @Sendable () async throws -> Int in throw TestFailure(id: 9) },
+            { @Sendable () async throws -> Int in 3 },
         ])
         #expect(results.count == 3)
         #expect(try results[0].get() == 1)
@@ -61,14 +61,14 @@ import Testing
         let clock = ManualClock()
         let cancelled = Counter()
         let winner = try await race([
-            { @Sendable in
+            { @Sendable () async throws -> String in
                 do { try await clock.sleep(for: .seconds(10)) } catch {
                     cancelled.increment()
                     throw error
                 }
                 return "slow"
             },
-            { @Sendable in
+            { @Sendable () async throws -> String in
                 await clock.waitForSleepers(count: 1)
                 return "fast"
             },
@@ -81,11 +81,11 @@ import Testing
         let clock = ManualClock()
         await #expect(throws: TestFailure(id: 4)) {
             try await race([
-                { @Sendable in
+                { @Sendable () async throws -> Int in
                     try await clock.sleep(for: .seconds(10))
                     return 1
                 },
-                { @Sendable in throw TestFailure(id: 4) },
+                { @Sendable () async throws -> Int in throw TestFailure(id: 4) },
             ])
         }
     }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct TTLCacheTests {
     @Test func entriesExpireOnTheClock() {
         let clock = ManualClock()
-        let cache = TTLCache<String, String>(defaultTTL: .seconds(10), clock: clock)
+        let cache = TTLCache<String, String, ManualClock>(defaultTTL: .seconds(10), clock: clock)
         cache.set("v", for: "k")
         cache.set("short", for: "s", ttl: .seconds(2))
         clock.advance(by: .seconds(2))
@@ -20,7 +20,7 @@ import Testing
 
     @Test func settingAgainRestartsTheTimeToLive() {
         let clock = ManualClock()
-        let cache = TTLCache<Int, Int>(defaultTTL: .seconds(5), clock: clock)
+        let cache = TTLCache<Int, Int, ManualClock>(defaultTTL: .seconds(5), clock: clock)
         cache.set(1, for: 1)
         clock.advance(by: .seconds(4))
         cache.set(2, for: 1)
@@ -30,7 +30,7 @@ import Testing
 
     @Test func removeExpiredDropsOnlyExpired() {
         let clock = ManualClock()
-        let cache = TTLCache<Int, Int>(defaultTTL: .seconds(5), clock: clock)
+        let cache = TTLCache<Int, Int, ManualClock>(defaultTTL: .seconds(5), clock: clock)
         for key in 0..<10 { cache.set(key, for: key, ttl: .seconds(key < 4 ? 1 : 100)) }
         clock.advance(by: .seconds(1))
         #expect(cache.removeExpired() == 4)
@@ -42,7 +42,7 @@ import Testing
 
     @Test func writingNewKeysSweepsExpiredOnes() {
         let clock = ManualClock()
-        let cache = TTLCache<Int, Int>(defaultTTL: .seconds(1), clock: clock)
+        let cache = TTLCache<Int, Int, ManualClock>(defaultTTL: .seconds(1), clock: clock)
         for key in 0..<10_000 {
             cache.set(key, for: key)
             clock.advance(by: .milliseconds(10))
@@ -53,7 +53,7 @@ import Testing
 
     @Test func incrementKeepsTheFirstExpiry() {
         let clock = ManualClock()
-        let attempts = TTLCache<String, Int>(defaultTTL: .seconds(60), clock: clock)
+        let attempts = TTLCache<String, Int, ManualClock>(defaultTTL: .seconds(60), clock: clock)
         #expect(attempts.increment("login:ann") == 1)
         clock.advance(by: .seconds(50))
         #expect(attempts.increment("login:ann", by: 2) == 3)
@@ -67,13 +67,13 @@ import Testing
 
     @Test func decrementOfAnAbsentKeyStartsAtZeroWithItsOwnTimeToLive() {
         let clock = ManualClock()
-        let cache = TTLCache<String, Int>(defaultTTL: .seconds(60), clock: clock)
+        let cache = TTLCache<String, Int, ManualClock>(defaultTTL: .seconds(60), clock: clock)
         #expect(cache.decrement("stock", by: 3, ttl: .seconds(5)) == -3)
         #expect(cache.timeToLive(of: "stock") == .seconds(5))
     }
 
     @Test func updateToNilRemoves() {
-        let cache = TTLCache<String, Int>(defaultTTL: .seconds(60), clock: ManualClock())
+        let cache = TTLCache<String, Int, ManualClock>(defaultTTL: .seconds(60), clock: ManualClock())
         cache.set(1, for: "k")
         #expect(cache.update("k") { _ in nil } == nil)
         #expect(cache.value(for: "k") == nil)

@@ -10,9 +10,9 @@ import Synchronization
 /// ``decrement(_:by:ttl:)``.
 ///
 /// ```swift
-/// let sessions = TTLCache<String, Session>(defaultTTL: .seconds(1800))
+/// let sessions = TTLCache<String, Session, ContinuousClock>(defaultTTL: .seconds(1800))
 /// sessions.set(session, for: token)
-/// let attempts = TTLCache<String, Int>(defaultTTL: .seconds(60))
+/// let attempts = TTLCache<String, Int, ContinuousClock>(defaultTTL: .seconds(60))
 /// if attempts.increment("login:\(user)") > 5 { throw TooManyAttempts() }
 /// ```
 public final class TTLCache<Key: Hashable & Sendable, Value: Sendable, C: Clock>: Sendable
