@@ -21,6 +21,10 @@ public func offload<Value: Sendable>(
         return try await pool.runIfActive(work)
     } catch is NIOThreadPoolError.ThreadPoolInactive {
         throw OffloadError()
+    } catch is CancellationError where !Task.isCancelled {
+        // The async `runIfActive` reports a stopped pool as a cancellation; the caller was
+        // not cancelled, so that is what happened.
+        throw OffloadError()
     }
 }
 
