@@ -13,7 +13,7 @@ import Synchronization
 /// and line, instead of returning wrong items.
 ///
 /// File work happens under the buffer's lock on the calling thread; from async code on a
-/// busy server, call it inside ``offload(_:)`` when segments are large.
+/// busy server, call it inside ``offload(on:_:)`` when segments are large.
 ///
 /// ```swift
 /// let buffer = SpillBuffer<Event>(memoryLimit: 10_000, directory: "/var/spool/events")
