@@ -82,6 +82,13 @@ import Testing
         #expect(error.underlying != nil)
     }
 
+    @Test func missingWorkingDirectoryIsALaunchFailure() async throws {
+        let command = ProcessCommand("/bin/sh", ["-c", "true"], workingDirectory: "/nonexistent/dir-\(UUID())")
+        let error = try await #require(throws: ProcessError.self) { try await command.run() }
+        #expect(error.reason == .launchFailed)
+        #expect(error.message.contains("working directory"))
+    }
+
     @Test func outputOverTheLimitFails() async throws {
         var command = ProcessCommand("/bin/sh", ["-c", "yes 0123456789 | head -c 100000"])
         command.outputLimit = 1_000

@@ -4,6 +4,8 @@
 /// and concurrent calls for the same key share that one run (``SingleFlight``). A
 /// successful result is kept for `ttl` on the injected clock; an error reaches every
 /// waiting caller and is not kept, so the next call runs the function again.
+/// ``invalidate(_:)`` forgets a kept result; a run already in progress still keeps its
+/// result when it ends.
 ///
 /// ```swift
 /// let profiles = TTLMemo<Int, Profile, ContinuousClock>(ttl: .seconds(30), clock: ContinuousClock()) { id in

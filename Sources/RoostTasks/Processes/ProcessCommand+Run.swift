@@ -66,7 +66,9 @@ extension ProcessCommand {
                 outcome = try await launch(configuration, input: .none, clock: clock, onOutputLine: onOutputLine)
             }
         } catch let error as SubprocessError {
-            throw ProcessError(command: description, reason: .launchFailed, underlying: error)
+            let launching: [SubprocessError.Code] = [.spawnFailed, .executableNotFound, .failedToChangeWorkingDirectory]
+            let reason: ProcessError.Reason = launching.contains(error.code) ? .launchFailed : .communicationFailed
+            throw ProcessError(command: description, reason: reason, underlying: error)
         }
         return try outcome.result(for: self)
     }

@@ -14,6 +14,9 @@ public struct ProcessError: RoostError {
         case timedOut(Duration)
         /// The program wrote more standard output than the collecting limit.
         case outputTooLarge(limit: Int)
+        /// Its input, output or exit could not be followed (a pipe or process-monitoring
+        /// failure of the operating system).
+        case communicationFailed
     }
 
     /// The command line that failed.
@@ -34,7 +37,7 @@ public struct ProcessError: RoostError {
     }
 
     /// `tasks.process.launch_failed`, `tasks.process.exit_status`, `tasks.process.signal`,
-    /// `tasks.process.timeout` or `tasks.process.output_too_large`.
+    /// `tasks.process.timeout`, `tasks.process.output_too_large` or `tasks.process.io`.
     public var code: ErrorCode {
         switch reason {
         case .launchFailed: "tasks.process.launch_failed"
@@ -42,6 +45,7 @@ public struct ProcessError: RoostError {
         case .terminatedBySignal: "tasks.process.signal"
         case .timedOut: "tasks.process.timeout"
         case .outputTooLarge: "tasks.process.output_too_large"
+        case .communicationFailed: "tasks.process.io"
         }
     }
 
@@ -59,6 +63,8 @@ public struct ProcessError: RoostError {
                 "'\(command)' ran longer than \(timeout) and was killed; raise the timeout or make it faster."
             case .outputTooLarge(let limit):
                 "'\(command)' wrote more than \(limit) bytes of output; raise outputLimit or stream the output line by line."
+            case .communicationFailed:
+                "Lost contact with '\(command)' (its pipes or its exit could not be read); check the system's process and file-descriptor limits."
             }
         return standardErrorTail.isEmpty ? text : text + " Standard error ends with:\n" + standardErrorTail
     }
