@@ -29,6 +29,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     ],
     "RoostCoordination": ["RoostCoordinationContracts"],
     "RoostSQL": [serviceLifecycle, log],
+    "RoostTasks": [nioPosix],
 ]
 
 let package = Package(
@@ -55,6 +56,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.30.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -64,8 +66,10 @@ let package = Package(
         .target(
             name: "RoostTasks",
             dependencies: [
-                "RoostCore", log, serviceLifecycle,
+                "RoostCore", log, serviceLifecycle, nioPosix,
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: roostSettings),
         .target(

@@ -28,6 +28,10 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
+            name: "bench-tasks",
+            dependencies: [.product(name: "RoostTasks", package: "Roost")],
+            swiftSettings: settings),
+        .executableTarget(
             name: "bench-redis",
             dependencies: [.product(name: "RoostRedis", package: "Roost")],
             swiftSettings: settings),

@@ -138,4 +138,52 @@ import Testing
         #expect(limiter.runningCount == 0)
         #expect(try await limiter.run { 5 } == 5)
     }
+
+    @Test func aFreedSlotPassesToTheWaiterNotToANewcomer() async throws {
+        let limiter = ConcurrencyLimiter(maxRunning: 1, maxWaiting: 1, clock: ManualClock())
+        let holderGate = Gate()
+        let waiterGate = Gate()
+        let order = EventLog<String>()
+        async let holder: Void = limiter.run { await holderGate.wait() }
+        await eventually { limiter.runningCount == 1 }
+        async let waiter: Void = limiter.run {
+            order.append("waiter")
+            await waiterGate.wait()
+        }
+        await eventually { limiter.waitingCount == 1 }
+        holderGate.open()
+        try await holder
+        await eventually { order.all == ["waiter"] }
+        // The slot went straight to the waiter: a newcomer now has to queue.
+        #expect(limiter.runningCount == 1)
+        async let newcomer: Void = limiter.run { order.append("newcomer") }
+        await eventually { limiter.waitingCount == 1 }
+        #expect(order.all == ["waiter"])
+        waiterGate.open()
+        try await waiter
+        try await newcomer
+        #expect(order.all == ["waiter", "newcomer"])
+        #expect(limiter.runningCount == 0)
+    }
+
+    @Test func manyWaitersWithTimeoutsAreServedInOrder() async throws {
+        let clock = ManualClock()
+        let limiter = ConcurrencyLimiter(maxRunning: 1, maxWaiting: 50, queueTimeout: .seconds(30), clock: clock)
+        let gate = Gate()
+        let order = EventLog<Int>()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await limiter.run { await gate.wait() } }
+            await eventually { limiter.runningCount == 1 }
+            for index in 0..<50 {
+                group.addTask { try await limiter.run { order.append(index) } }
+                await eventually { limiter.waitingCount == index + 1 }
+            }
+            // Each waiter also has a timeout timer running on the clock.
+            await clock.waitForSleepers(count: 50)
+            gate.open()
+            try await group.waitForAll()
+        }
+        #expect(order.all == Array(0..<50))
+        #expect(limiter.runningCount == 0)
+    }
 }

@@ -39,6 +39,23 @@ import Testing
         #expect(runs.all == [date("2024-10-27T02:30:00+02:00"), date("2024-10-28T02:30:00+01:00")])
     }
 
+    @Test func jitterDelaysEachRunAfterItsFireTime() async throws {
+        let clock = ManualClock()
+        let wall = ManualWallClock(clock: clock, start: date("2024-05-01T10:00:00Z"))
+        let runs = EventLog<Date>()
+        // 1 << 63 maps to exactly one half of the jitter, 0 to none.
+        let task = CronTask(
+            name: "jittered", schedule: try CronSchedule("* * * * *"), timeZone: utc, jitter: .seconds(20),
+            random: FixedRandom(1 << 63, 0), clock: clock, wallClock: wall.now
+        ) { runs.append(wall.now()) }
+        async let running: Void = task.run()
+        for _ in 0..<3 { await clock.advanceToNextDeadline() }
+        await clock.waitForSleepers(count: 1)
+        task.stop()
+        try await running
+        #expect(runs.all == [date("2024-05-01T10:01:10Z"), date("2024-05-01T10:02:00Z")])
+    }
+
     @Test func aFailingRunIsLoggedAndTheNextStillHappens() async throws {
         let clock = ManualClock()
         let wall = ManualWallClock(clock: clock, start: date("2024-05-01T10:00:00Z"))

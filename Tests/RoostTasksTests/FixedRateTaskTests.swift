@@ -23,6 +23,21 @@ import Testing
         return starts.all
     }
 
+    @Test func jitterDelaysEachRunAfterItsTick() async throws {
+        let clock = ManualClock()
+        let starts = EventLog<Double>()
+        // 1 << 63 maps to exactly one half of the jitter, 0 to none.
+        let task = FixedRateTask(
+            name: "jittered", period: .seconds(10), jitter: .seconds(4), random: FixedRandom(1 << 63, 0), clock: clock
+        ) { starts.append(clock.seconds) }
+        async let running: Void = task.run()
+        for _ in 0..<3 { await clock.advanceToNextDeadline() }
+        await clock.waitForSleepers(count: 1)
+        task.stop()
+        try await running
+        #expect(starts.all == [12, 20])
+    }
+
     @Test func runsOnTheGridWhenOnTime() async throws {
         #expect(try await starts(missedTicks: .skip, firstRun: 3, steps: 4) == [10, 20, 30])
     }

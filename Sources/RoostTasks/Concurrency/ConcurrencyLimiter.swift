@@ -15,39 +15,6 @@ import Synchronization
 /// let page = try await limiter.run { try await crawler.fetch(url) }
 /// ```
 public final class ConcurrencyLimiter<C: Clock>: Sendable where C.Duration == Duration {
-    private enum Resolution {
-        case granted
-        case failed(any Error)
-    }
-
-    private enum Admission {
-        case admitted
-        case queued(UInt64)
-        case rejected
-    }
-
-    private struct Waiter {
-        var id: UInt64
-        var continuation: CheckedContinuation<Void, any Error>?
-    }
-
-    private struct State {
-        var running = 0
-        var nextID: UInt64 = 0
-        var queue: [Waiter] = []
-        /// Outcomes decided before the waiter registered its continuation.
-        var early: [UInt64: Resolution] = [:]
-
-        /// Removes waiter `id` from the queue and returns its continuation, or records the
-        /// outcome for later. Returns nil and does nothing if `id` is not queued.
-        mutating func resolve(_ id: UInt64, with resolution: Resolution) -> CheckedContinuation<Void, any Error>?? {
-            guard let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
-            let waiter = queue.remove(at: index)
-            if waiter.continuation == nil { early[id] = resolution }
-            return .some(waiter.continuation)
-        }
-    }
-
     /// The most operations that run at once.
     public let maxRunning: Int
     /// The most operations that wait for a slot.
@@ -56,7 +23,7 @@ public final class ConcurrencyLimiter<C: Clock>: Sendable where C.Duration == Du
     public let queueTimeout: Duration?
 
     private let clock: C
-    private let state = Mutex(State())
+    private let state = Mutex(LimiterState())
 
     /// Creates a limiter.
     ///
@@ -82,25 +49,27 @@ public final class ConcurrencyLimiter<C: Clock>: Sendable where C.Duration == Du
 
     /// Runs `operation` when a slot is free and returns its result.
     ///
+    /// The call and the operation run on the caller's executor (an actor's, or the global
+    /// one): passing through the limiter costs no executor switch.
+    ///
     /// - Throws: ``ConcurrencyLimiterError`` when the queue is full or the wait times out,
     ///   `CancellationError` when cancelled while waiting, or the operation's own error.
-    public func run<Value>(_ operation: () async throws -> Value) async throws -> Value {
-        try await acquire()
+    nonisolated(nonsending) public func run<Value>(
+        _ operation: nonisolated(nonsending) () async throws -> Value
+    ) async throws -> Value {
+        let (maxRunning, maxWaiting) = (self.maxRunning, self.maxWaiting)
+        let admission = state.withLock { $0.admit(maxRunning: maxRunning, maxWaiting: maxWaiting) }
+        if case .admitted = admission {
+            defer { release() }
+            return try await operation()
+        }
+        try await waitForSlot(admission)
         defer { release() }
         return try await operation()
     }
 
-    private func acquire() async throws {
-        let admission = state.withLock { state -> Admission in
-            if state.running < maxRunning && state.queue.isEmpty {
-                state.running += 1
-                return .admitted
-            }
-            guard state.queue.count < maxWaiting else { return .rejected }
-            state.nextID += 1
-            state.queue.append(Waiter(id: state.nextID, continuation: nil))
-            return .queued(state.nextID)
-        }
+    /// Waits for a slot after a refused fast-path admission.
+    nonisolated(nonsending) private func waitForSlot(_ admission: Admission) async throws {
         switch admission {
         case .admitted:
             return
@@ -147,14 +116,7 @@ public final class ConcurrencyLimiter<C: Clock>: Sendable where C.Duration == Du
     }
 
     private func release() {
-        let next = state.withLock { state -> CheckedContinuation<Void, any Error>?? in
-            guard let first = state.queue.first else {
-                state.running -= 1
-                return nil
-            }
-            // The slot passes straight to the longest waiter; `running` is unchanged.
-            return state.resolve(first.id, with: .granted)
-        }
+        let next = state.withLock { $0.release() }
         next??.resume()
     }
 }
@@ -163,5 +125,64 @@ extension ConcurrencyLimiter where C == ContinuousClock {
     /// Creates a limiter whose queue timeout is measured on the system's continuous clock.
     public convenience init(maxRunning: Int, maxWaiting: Int, queueTimeout: Duration? = nil) {
         self.init(maxRunning: maxRunning, maxWaiting: maxWaiting, queueTimeout: queueTimeout, clock: ContinuousClock())
+    }
+}
+
+// The limiter's state does not depend on the clock type, so it lives outside the generic
+// class: nested in it, every access would look up generic metadata at run time, which
+// cost more than the rest of an uncontended pass.
+
+private enum Resolution {
+    case granted
+    case failed(any Error)
+}
+
+private enum Admission {
+    case admitted
+    case queued(UInt64)
+    case rejected
+}
+
+private struct Waiter {
+    var id: UInt64
+    var continuation: CheckedContinuation<Void, any Error>?
+}
+
+private struct LimiterState {
+    var running = 0
+    var nextID: UInt64 = 0
+    var queue: [Waiter] = []
+    /// Outcomes decided before the waiter registered its continuation.
+    var early: [UInt64: Resolution] = [:]
+
+    /// Takes a slot if one is free and nobody waits; else queues a waiter if there is room.
+    mutating func admit(maxRunning: Int, maxWaiting: Int) -> Admission {
+        if running < maxRunning && queue.isEmpty {
+            running += 1
+            return .admitted
+        }
+        guard queue.count < maxWaiting else { return .rejected }
+        nextID += 1
+        queue.append(Waiter(id: nextID, continuation: nil))
+        return .queued(nextID)
+    }
+
+    /// Removes waiter `id` from the queue and returns its continuation, or records the
+    /// outcome for later. Returns nil and does nothing if `id` is not queued.
+    mutating func resolve(_ id: UInt64, with resolution: Resolution) -> CheckedContinuation<Void, any Error>?? {
+        guard let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
+        let waiter = queue.remove(at: index)
+        if waiter.continuation == nil { early[id] = resolution }
+        return .some(waiter.continuation)
+    }
+
+    /// Frees a slot: passes it straight to the longest waiter (`running` unchanged) and
+    /// returns that waiter's continuation, or decrements `running`.
+    mutating func release() -> CheckedContinuation<Void, any Error>?? {
+        guard let first = queue.first else {
+            running -= 1
+            return nil
+        }
+        return resolve(first.id, with: .granted)
     }
 }
