@@ -150,7 +150,7 @@ let package = Package(
         // Behaviour every RoostCoordination implementation must show, run by the tests of
         // each implementation (in-memory and Redis).
         .target(
-            name: "RoostCoordinationContracts", dependencies: ["RoostCoordination", "RoostTestSupport"],
+            name: "RoostCoordinationContracts", dependencies: ["RoostCoordination", "RoostTasks", "RoostTestSupport"],
             path: "Tests/RoostCoordinationContracts", swiftSettings: roostSettings),
     ]
         + modules.map { module in

@@ -1,4 +1,5 @@
 import RoostCoordination
+import RoostTasks
 import Testing
 
 /// What a ``CounterContract`` check needs: counter clients of the implementation under
@@ -56,6 +57,23 @@ public enum CounterContract {
             try await env.time.advance(.seconds(3))
             #expect(try await counter.value(forever) == 7)
             try await counter.reset(forever)
+        },
+        ContractCase("an increment inside a transaction is taken back on rollback and kept on commit") { env in
+            struct WorkFailed: Error {}
+            let counter = try await env.makeCounter()
+            let key = env.key("quota")
+            await #expect(throws: WorkFailed.self) {
+                try await withTransaction { transaction in
+                    #expect(try await counter.increment(key, by: 3, ttl: nil, in: transaction) == 3)
+                    throw WorkFailed()
+                }
+            }
+            #expect(try await counter.value(key) == 0)
+            try await withTransaction { transaction in
+                try await counter.increment(key, by: 2, ttl: nil, in: transaction)
+                try await transaction.commit()
+            }
+            #expect(try await counter.value(key) == 2)
         },
         ContractCase("overflow and bad ttls are typed errors that change nothing") { env in
             let counter = try await env.makeCounter()
