@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(name: "Roost", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -20,6 +21,13 @@ let package = Package(
         .executableTarget(
             name: "bench-scope",
             dependencies: [.product(name: "RoostScope", package: "Roost")],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "bench-platform",
+            dependencies: [
+                .product(name: "RoostLogging", package: "Roost"), .product(name: "RoostExport", package: "Roost"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings),
         .executableTarget(
             name: "bench-redis",

@@ -54,7 +54,7 @@ final class TestWallClock: Sendable {
                     for task in 0..<8 {
                         writers.addTask {
                             for index in 0..<5_000 {
-                                logger.info("line \(index)", metadata: ["task": "\(task)", "index": "\(index)"])
+                                logger.info("line \(index)", metadata: ["task": .stringConvertible(task), "index": .stringConvertible(index)])
                             }
                         }
                     }

@@ -213,10 +213,9 @@ public final class XLSXWriter {
                     with: name, fileURL: url, compressionMethod: options.compressed ? .deflate : .none,
                     bufferSize: 256 * 1024)
             }
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(destination, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: destination)
+            // rename(2) replaces an existing file atomically: readers see the old or the new.
+            if rename(temporary.path, destination.path) != 0 {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

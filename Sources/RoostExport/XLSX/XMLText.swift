@@ -31,7 +31,7 @@ enum XMLText {
                     if !strip { return UInt32(byte) }
                 case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF
                     && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
-                    if !strip { return 0xFF00 | UInt32(bytes[index + 2]) }
+                    if !strip { return 0xFFC0 | UInt32(bytes[index + 2] & 0x3F) }
                     index += 2
                 default: output.append(byte)
                 }
