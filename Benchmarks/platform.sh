@@ -68,6 +68,7 @@ print(json.dumps({
                             "ratio": round(roost_lines / stream_lines, 2)},
         "log_call_ns": {"roost": median("log-roost", "call_ns"),
                         "swift-log StreamLogHandler": median("log-stream", "call_ns")},
+        "log_sink_write_ns": {"roost": median("log-roost", "sink_write_ns")},
         "log_dropped_lines": {"roost": max(run["dropped"] for run in runs["log-roost"])},
         "xlsx_rows_per_s": {"roost": roost_rows, "openpyxl write-only": peer_rows,
                             "ratio": round(roost_rows / peer_rows, 2)},
