@@ -5,11 +5,19 @@ import RoostTestSupport
 import Synchronization
 import Testing
 
-/// A fake server's answer: the server's clock is `offset` seconds ahead of this machine's.
-func reply(to request: ByteBuffer, offset seconds: Double) -> ByteBuffer {
-    let serverNow = NTPTimestamp(date: Date().addingTimeInterval(seconds))
-    return FakeSNTPServer.reply(to: request, receive: serverNow, transmit: serverNow)
+/// A fake server's answer: the server's clock is `seconds` ahead of the client's. The
+/// server reads the client's clock from the request (T1) and answers T2 = T3 = T1 + offset;
+/// the tests' client reads a wall clock that stands still (T4 = T1), so the measured
+/// offset is exact, however slowly the machine runs.
+func reply(to request: ByteBuffer, offset seconds: Int64) -> ByteBuffer {
+    var copy = request
+    let clientTime = (try? SNTPPacket(decoding: &copy))?.transmitTimestamp ?? .zero
+    let serverTime = NTPTimestamp(rawValue: clientTime.rawValue &+ UInt64(bitPattern: seconds << 32))
+    return FakeSNTPServer.reply(to: request, receive: serverTime, transmit: serverTime)
 }
+
+/// The client's wall clock in these tests: it stands still.
+let frozenClientTime = NTPTimestamp(date: Date(timeIntervalSince1970: 1_800_000_000))
 
 /// Runs one fake server per responder and passes their ports to `body`.
 func withFakeServers<T: Sendable>(
@@ -21,35 +29,36 @@ func withFakeServers<T: Sendable>(
     }
 }
 
-/// Checks `offset` is `expected` seconds, within the real time the test took (the fake
-/// servers answer with the real clock, so delays shift the measurement a little).
-func expectOffset(_ offset: Duration?, _ expected: Double, since start: Date, sourceLocation: SourceLocation = #_sourceLocation) {
-    guard let offset else {
-        Issue.record("no offset", sourceLocation: sourceLocation)
-        return
+extension SNTPPacket {
+    /// Decodes a packet the tests built themselves.
+    init(decoding buffer: ByteBuffer) {
+        var copy = buffer
+        self = try! SNTPPacket(decoding: &copy)
     }
-    let seconds = Double(offset.components.seconds) + Double(offset.components.attoseconds) * 1e-18
-    let tolerance = Date().timeIntervalSince(start) + 0.05
-    #expect(abs(seconds - expected) <= tolerance, "offset \(seconds) s, expected \(expected) s", sourceLocation: sourceLocation)
+}
+
+func encode(_ packet: SNTPPacket) -> ByteBuffer {
+    var buffer = ByteBuffer()
+    packet.write(to: &buffer)
+    return buffer
 }
 
 func sampler(_ ports: [Int], samples: Int = 3) -> NTPSampler<ManualClock> {
     // Timeouts sleep on a manual clock nobody advances: the fake servers always answer.
     let clock = ManualClock()
     return NTPSampler(
-        client: SNTPClient(clock: clock), servers: ports.map { NTPServer(host: "127.0.0.1", port: $0) },
+        client: SNTPClient(clock: clock, wallClock: { frozenClientTime }), servers: ports.map { NTPServer(host: "127.0.0.1", port: $0) },
         samplesPerServer: samples, minimumSpread: .seconds(1), clock: clock)
 }
 
 @Suite struct NTPCalibrationTests {
     @Test func medianOfSeveralServersOutvotesAFalseticker() async throws {
-        let start = Date()
         let calibration = try await withFakeServers([
             { [reply(to: $0, offset: 10)] }, { [reply(to: $0, offset: 10)] }, { [reply(to: $0, offset: 500)] },
         ]) { ports in
             try await sampler(ports).calibrate()
         }
-        expectOffset(calibration.offset, 10, since: start)
+        #expect(calibration.offset == .seconds(10))
         #expect(calibration.samples.count == 9)
         #expect(calibration.acceptedSamples.count == 6)
         #expect(Set(calibration.samples.filter(\.isOutlier).map(\.server.port)).count == 1)
@@ -57,7 +66,6 @@ func sampler(_ ports: [Int], samples: Int = 3) -> NTPSampler<ManualClock> {
     }
 
     @Test func oneWildSampleOfAServerIsRejected() async throws {
-        let start = Date()
         let count = Atomic(0)
         let calibration = try await withFakeServers([
             { request in
@@ -67,21 +75,18 @@ func sampler(_ ports: [Int], samples: Int = 3) -> NTPSampler<ManualClock> {
         ]) { ports in
             try await sampler(ports, samples: 5).calibrate()
         }
-        expectOffset(calibration.offset, 2, since: start)
+        #expect(calibration.offset == .seconds(2))
         #expect(calibration.samples.map(\.isOutlier) == [false, false, true, false, false])
     }
 
     @Test func wrongOriginRepliesAreIgnoredAndGarbageAndKissOfDeathAreReported() async throws {
-        let start = Date()
         let kissed = Atomic(0)
         let calibration = try await withFakeServers([
             { request in
                 // A reply to some other request (wrong originate time) first, then the real one.
-                let forged = FakeSNTPServer.reply(
-                    to: request, receive: NTPTimestamp(date: Date().addingTimeInterval(900)),
-                    transmit: NTPTimestamp(date: Date().addingTimeInterval(900))
-                ) { $0.originateTimestamp = NTPTimestamp(rawValue: 7) }
-                return [forged, reply(to: request, offset: -4)]
+                var forged = SNTPPacket(decoding: reply(to: request, offset: 900))
+                forged.originateTimestamp = NTPTimestamp(rawValue: 7)
+                return [encode(forged), reply(to: request, offset: -4)]
             },
             { _ in [ByteBuffer(bytes: [0x24, 0x01, 0x02])] },
             { request in
@@ -94,7 +99,7 @@ func sampler(_ ports: [Int], samples: Int = 3) -> NTPSampler<ManualClock> {
         ]) { ports in
             try await sampler(ports).calibrate()
         }
-        expectOffset(calibration.offset, -4, since: start)
+        #expect(calibration.offset == .seconds(-4))
         #expect(calibration.acceptedSamples.count == 3)
         #expect(calibration.failures.map(\.error.reason) == [
             .shortPacket(3), .shortPacket(3), .shortPacket(3), .kissOfDeath("DENY"),
