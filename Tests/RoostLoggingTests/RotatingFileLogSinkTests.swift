@@ -218,6 +218,38 @@ final class TestWallClock: Sendable {
         }
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
+    func aFailingDiskIsCountedAndReportedAndTheWriterKeepsGoing() async throws {
+        // Every write to /dev/full fails with ENOSPC, like a full disk.
+        let sink = try RotatingFileLogSink(
+            directory: "/dev", fileName: "full", policy: LogRotationPolicy(maxFileBytes: nil))
+        try await whileRunning(sink) {
+            sink.write(fixedLine("lost"))
+            await sink.flush()
+            sink.write(fixedLine("lost too"))
+            await sink.flush()
+        }
+        let failures = sink.writeFailures
+        #expect(failures.count == 2)
+        #expect(failures.last?.reason == .writeFailed(path: "/dev/full", errno: ENOSPC))
+        #expect(failures.last?.code == "logging.file.write")
+    }
+
+    @Test func aFileNameWithoutExtensionKeepsNone() async throws {
+        try await withTemporaryDirectory { directory in
+            let sink = try RotatingFileLogSink(
+                directory: directory, fileName: "events", policy: LogRotationPolicy(maxFileBytes: 100))
+            try await whileRunning(sink) {
+                sink.write(fixedLine("first"))
+                sink.write(fixedLine("second"))
+                await sink.flush()
+            }
+            #expect(sink.currentPath == "\(directory)/events")
+            let rotated = try #require(sink.rotatedFiles.first.map { ($0 as NSString).lastPathComponent })
+            #expect(rotated.hasPrefix("events.") && rotated.hasSuffix(".000001") && rotated.count == 30)
+        }
+    }
+
     @Test func timeOfDayIsValidated() {
         #expect(LogRotationPolicy.TimeOfDay(hour: 24) == nil)
         #expect(LogRotationPolicy.TimeOfDay(hour: 3, minute: 60) == nil)

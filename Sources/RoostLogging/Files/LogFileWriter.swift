@@ -11,11 +11,13 @@ import Foundation
 /// to the current file, rotates it by size and time of day, and prunes old files.
 ///
 /// The current file is `<directory>/<stem>.<extension>`; a rotated one is renamed to
-/// `<stem>.<yyyyMMdd'T'HHmmss'Z'>.<sequence>.<extension>` (UTC time of the rotation, a
+/// `<stem>.<yyyyMMdd'T'HHmmss'Z'>.<sequence>.<extension>` (without the last part when the
+/// file name has no extension) (UTC time of the rotation, a
 /// six-digit sequence), so that rotated files sort by name in the order they were made.
 struct LogFileWriter {
     let directory: String
     let stem: String
+    /// The extension with its dot (`.log`), or empty when the file name has none.
     let fileExtension: String
     let policy: LogRotationPolicy
     private let now: @Sendable () -> Date
@@ -24,14 +26,14 @@ struct LogFileWriter {
     private var nextDailyRotation: Date?
     private var sequence = 0
 
-    var currentPath: String { "\(directory)/\(stem).\(fileExtension)" }
+    var currentPath: String { "\(directory)/\(stem)\(fileExtension)" }
 
     /// Creates the directory if needed and opens the current file for appending.
     init(directory: String, fileName: String, policy: LogRotationPolicy, now: @escaping @Sendable () -> Date) throws(LogFileError) {
         self.directory = directory
         let dot = fileName.lastIndex(of: ".").flatMap { $0 == fileName.startIndex ? nil : $0 }
         self.stem = dot.map { String(fileName[..<$0]) } ?? fileName
-        self.fileExtension = dot.map { String(fileName[fileName.index(after: $0)...]) } ?? "log"
+        self.fileExtension = dot.map { String(fileName[$0...]) } ?? ""
         self.policy = policy
         self.now = now
         do {
@@ -123,7 +125,7 @@ struct LogFileWriter {
             sequence += 1
             let digits = String(sequence)
             let padded = String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-            let path = "\(directory)/\(stem).\(stamp).\(padded).\(fileExtension)"
+            let path = "\(directory)/\(stem).\(stamp).\(padded)\(fileExtension)"
             if access(path, F_OK) != 0 { return path }
         }
     }
@@ -131,7 +133,7 @@ struct LogFileWriter {
     /// The rotated files, oldest first.
     func rotatedFiles() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let prefix = "\(stem).", suffix = ".\(fileExtension)"
+        let prefix = "\(stem).", suffix = fileExtension
         return names.filter { name in
             guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count == prefix.count + 23 + suffix.count else {
                 return false
