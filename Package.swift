@@ -23,7 +23,8 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 /// Test-only dependencies beyond the module itself and RoostTestSupport.
 let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
-    "RoostNTP": [nioPosix],
+    "RoostNTP": [nioPosix, serviceLifecycle],
+    "RoostLogging": [serviceLifecycle, log],
     "RoostRedis": [
         .product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts", "roost-lock-stress",
     ],
@@ -47,7 +48,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
         .package(
             url: "https://github.com/apple/swift-configuration.git", from: "1.4.0",
-            traits: [.defaults, "CommandLineArguments"]),
+            traits: [.defaults, "CommandLineArguments", "YAML"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
@@ -57,6 +58,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -120,7 +122,9 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: roostSettings),
-        .target(name: "RoostLogging", dependencies: ["RoostCore", log], swiftSettings: roostSettings),
+        .target(
+            name: "RoostLogging", dependencies: ["RoostCore", log, nioPosix, serviceLifecycle],
+            swiftSettings: roostSettings),
         .target(
             name: "RoostCrypto",
             dependencies: [
@@ -129,8 +133,13 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: roostSettings),
-        .target(name: "RoostExport", dependencies: ["RoostCore"], swiftSettings: roostSettings),
-        .target(name: "RoostNTP", dependencies: ["RoostCore", log, nioCore, nioPosix], swiftSettings: roostSettings),
+        .target(
+            name: "RoostExport",
+            dependencies: ["RoostCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostNTP", dependencies: ["RoostCore", log, nioCore, nioPosix, serviceLifecycle],
+            swiftSettings: roostSettings),
         .executableTarget(
             name: "roost-demo",
             dependencies: modules.map { .target(name: $0) } + [

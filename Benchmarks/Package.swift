@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(name: "Roost", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -30,6 +31,13 @@ let package = Package(
         .executableTarget(
             name: "bench-tasks",
             dependencies: [.product(name: "RoostTasks", package: "Roost")],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "bench-platform",
+            dependencies: [
+                .product(name: "RoostLogging", package: "Roost"), .product(name: "RoostExport", package: "Roost"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings),
         .executableTarget(
             name: "bench-redis",

@@ -203,6 +203,23 @@ roost_start_postgres() {
     roost_log "postgres on postgres://roost:***@127.0.0.1:$port/roost_test"
 }
 
+# Prepares the Python that tests use to read Roost's output back (openpyxl for XLSX):
+# a virtual environment in .build-venv/test, created and filled when missing.
+# Exports ROOST_TEST_PYTHON with its interpreter.
+roost_prepare_test_python() {
+    local root="$1" venv="$1/.build-venv/test"
+    command -v python3 >/dev/null 2>&1 || roost_fail "python3 is needed for the XLSX read-back tests; install it"
+    if [ ! -x "$venv/bin/python" ]; then
+        roost_log "creating $venv"
+        python3 -m venv "$venv" >&2 || roost_fail "python3 -m venv failed; install python3-venv"
+    fi
+    if ! "$venv/bin/python" -c 'import openpyxl' 2>/dev/null; then
+        roost_log "installing openpyxl into $venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check openpyxl >&2 || roost_fail "pip install openpyxl failed"
+    fi
+    export ROOST_TEST_PYTHON="$venv/bin/python"
+}
+
 roost_start_servers() {
     roost_start_redis
     roost_start_mariadb

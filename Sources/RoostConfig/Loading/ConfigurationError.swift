@@ -2,7 +2,8 @@ import Configuration
 import Foundation
 import RoostCore
 
-/// One invalid configuration value: which key, what it held, what was expected.
+/// One invalid configuration value: which key, what it held, what was expected, and
+/// which layer set it.
 public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
     /// The dotted key, such as `http.port`.
     public var key: String
@@ -10,16 +11,22 @@ public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible
     public var value: String
     /// What a valid value looks like.
     public var expected: String
+    /// The layer that set the value (`command line`, `environment`, `file <path>`,
+    /// `defaults`), when known. ``RoostConfiguration/read(_:)`` fills it in.
+    public var source: String?
 
     /// Creates a problem report.
-    public init(key: String, value: String, expected: String) {
+    public init(key: String, value: String, expected: String, source: String? = nil) {
         self.key = key
         self.value = value
         self.expected = expected
+        self.source = source
     }
 
-    /// `http.port = "abc": expected an integer from 0 to 65535`.
-    public var description: String { "\(key) = \"\(value)\": expected \(expected)" }
+    /// `http.port = "abc" (from environment): expected an integer from 0 to 65535`.
+    public var description: String {
+        "\(key) = \"\(value)\"\(source.map { " (from \($0))" } ?? ""): expected \(expected)"
+    }
 }
 
 /// Thrown when configuration values are invalid. Lists **every** problem found, not
@@ -45,9 +52,14 @@ public struct ConfigurationError: RoostError {
 struct ProblemCollector {
     private(set) var problems: [ConfigurationProblem] = []
 
+    /// Records a problem; the value is redacted when the key or the URL holds a secret.
     mutating func report(_ key: String, _ value: String, expected: String) {
-        problems.append(ConfigurationProblem(key: key, value: value, expected: expected))
+        problems.append(
+            ConfigurationProblem(key: key, value: RoostConfiguration.redact(value, key: key), expected: expected))
     }
+
+    /// Adds the problems of a section read separately.
+    mutating func merge(_ error: ConfigurationError) { problems += error.problems }
 
     /// A value as text whatever type its layer holds (`"9000"` from a flag, `9000` from JSON).
     static func text(_ config: ConfigReader, _ key: String) -> String? {

@@ -8,8 +8,9 @@ import SystemPackage
 /// 1. command-line flags: `--port 9000` (for `http.*` keys the section may be left
 ///    out, so `--port` and `--http-port` both set `http.port`);
 /// 2. environment variables with the `ROOST_` prefix: `ROOST_HTTP_PORT=9000`;
-/// 3. a JSON file named by `--config PATH` or `ROOST_CONFIG`:
-///    `{"http": {"port": 9000}}`;
+/// 3. a JSON or YAML file named by `--config PATH` or `ROOST_CONFIG`, its format
+///    chosen by the extension (`.json`, `.yaml`, `.yml`): `{"http": {"port": 9000}}` or
+///    `http:\n  port: 9000`;
 /// 4. the defaults passed in (then each section's own defaults).
 ///
 /// ```swift
@@ -40,10 +41,11 @@ public struct RoostConfiguration: Sendable {
         self.reader = ConfigReader(providers: layers.map(\.provider))
     }
 
-    /// Loads the layers: flags, `ROOST_*` environment, the optional JSON file and `defaults`.
+    /// Loads the layers: flags, `ROOST_*` environment, the optional JSON or YAML file and
+    /// `defaults`.
     ///
     /// - Throws: ``ConfigurationError`` when the file named by `--config`/`ROOST_CONFIG`
-    ///   cannot be read or is not valid JSON.
+    ///   has an unknown extension, cannot be read, or does not parse.
     public static func load(
         arguments: [String] = CommandLine.arguments,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -59,16 +61,8 @@ public struct RoostConfiguration: Sendable {
         ]
         let path = ConfigReader(providers: [flags, variables]).string(forKey: "config")
         if let path {
-            do {
-                let file = try await FileProvider<JSONSnapshot>(filePath: FilePath(path))
-                layers.append(Layer(name: "file \(path)", provider: file))
-            } catch {
-                throw ConfigurationError(problems: [
-                    ConfigurationProblem(
-                        key: "config", value: path,
-                        expected: "a readable JSON file (\(Self.reason(error)))")
-                ])
-            }
+            let source = ConfigReader(provider: flags).string(forKey: "config") != nil ? "command line" : "environment"
+            layers.append(Layer(name: "file \(path)", provider: try await Self.fileProvider(path, source: source)))
         }
         layers.append(Layer(name: "defaults", provider: InMemoryProvider(name: "defaults", values: defaults)))
         return RoostConfiguration(layers: layers)
@@ -78,6 +72,43 @@ public struct RoostConfiguration: Sendable {
     @Sendable private static func httpShorthand(_ key: AbsoluteConfigKey) -> AbsoluteConfigKey {
         guard key.components.first == "http", key.components.count > 1 else { return key }
         return AbsoluteConfigKey(Array(key.components.dropFirst()), context: key.context)
+    }
+
+    /// The file formats by extension.
+    enum FileFormat: String {
+        case json, yaml
+
+        init?(path: String) {
+            switch FilePath(path).extension?.lowercased() {
+            case "json": self = .json
+            case "yaml", "yml": self = .yaml
+            default: return nil
+            }
+        }
+    }
+
+    private static func fileProvider(_ path: String, source: String) async throws(ConfigurationError)
+        -> any ConfigProvider
+    {
+        guard let format = FileFormat(path: path) else {
+            throw ConfigurationError(problems: [
+                ConfigurationProblem(
+                    key: "config", value: path, expected: "a file ending in .json, .yaml or .yml", source: source)
+            ])
+        }
+        do {
+            switch format {
+            case .json: return try await FileProvider<JSONSnapshot>(filePath: FilePath(path))
+            case .yaml: return try await FileProvider<YAMLSnapshot>(filePath: FilePath(path))
+            }
+        } catch {
+            let kind = format == .json ? "JSON" : "YAML"
+            throw ConfigurationError(problems: [
+                ConfigurationProblem(
+                    key: "config", value: path, expected: "a readable \(kind) file (\(Self.reason(error)))",
+                    source: source)
+            ])
+        }
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// The Python interpreter, with openpyxl, that `scripts/test` prepares for tests that
+/// check Roost's output with Python libraries.
+///
+/// `scripts/test` creates a virtual environment under `.build-venv/test`, installs the
+/// packages there and exports ``environmentVariable``. Tests declare the need with
+/// ``Testing/Trait/requiresPython``; locally a bare `swift test` skips them, under
+/// `CI=true` they run and fail when the interpreter is missing.
+///
+/// ```swift
+/// @Test(.requiresPython)
+/// func readBack() throws {
+///     let output = try TestPython.run(script: "import sys; print(sys.argv[1])", arguments: ["hi"])
+/// }
+/// ```
+public enum TestPython {
+    /// `ROOST_TEST_PYTHON`.
+    public static let environmentVariable = "ROOST_TEST_PYTHON"
+
+    /// The interpreter path, if the environment provides one.
+    public static var configuredPath: String? {
+        guard let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Whether tests needing Python should run: always under CI, otherwise when configured.
+    public static var shouldRun: Bool { configuredPath != nil || TestServer.isCI }
+
+    /// Why such a test was skipped.
+    public static var skipReason: String {
+        "\(environmentVariable) is not set, so the tests that read files back with Python were skipped: run scripts/test, which prepares a virtual environment with openpyxl"
+    }
+
+    /// Runs `script` with `arguments` and returns its standard output.
+    ///
+    /// - Throws: ``PythonFailure`` when the interpreter is missing or the script exits
+    ///   with a non-zero status (its standard error is included).
+    public static func run(script: String, arguments: [String] = []) throws -> String {
+        guard let python = configuredPath else { throw PythonFailure(description: skipReason + " (CI=true requires them)") }
+        return try runProgram(python, ["-c", script] + arguments)
+    }
+
+    /// Runs a program to completion and returns its standard output.
+    public static func runProgram(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("roost-python-\(UUID()).err")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            throw PythonFailure(description: "\(executable) exited with status \(process.terminationStatus): \(errors)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A Python check that could not run or did not succeed.
+public struct PythonFailure: Error, CustomStringConvertible {
+    /// What happened.
+    public let description: String
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only when ``TestPython`` is configured (always under `CI=true`, where
+    /// a missing interpreter then fails the test).
+    public static var requiresPython: Self {
+        .enabled(if: TestPython.shouldRun, Comment(rawValue: TestPython.skipReason))
+    }
+}
