@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Redis coordination primitives beside the raw round trips they are built from, measured
 # with the same client in one run: an uncontended lock (acquire + release) against SET NX
-# plus an EVALSHA delete, and rate-limiter checks against one EVALSHA per check.
+# plus an EVALSHA delete, and rate-limiter checks against one EVALSHA per check; then the
+# event bus's publish → handled latency (p50/p99) and throughput, broadcast and durable.
 # Usage (through the runner): scripts/bench coordination [CLIENTS] [ITERATIONS]
 set -euo pipefail
 ROOT="$1"
@@ -25,6 +26,9 @@ results = {"lock": {"roost": r["lock"], "raw floor (SET NX + EVALSHA)": r["lock-
 for name in ("limiter-fixed-window", "limiter-sliding-window", "limiter-token-bucket"):
     results[name] = {"roost": r[name], "raw floor (one EVALSHA)": r["limiter-floor"],
                      "ratio": round(r[name] / r["limiter-floor"], 2)}
+for mode in ("broadcast", "durable"):
+    results[f"bus-{mode}"] = {"p50 latency (µs)": r[f"bus-{mode}-p50-us"], "p99 latency (µs)": r[f"bus-{mode}-p99-us"],
+                              "events/s": r[f"bus-{mode}-events-per-second"]}
 print(json.dumps({"name": "coordination", "unit": "ops/s",
                   "config": {"clients": int(sys.argv[2]), "iterations_per_client": int(sys.argv[3])},
                   "results": results}))

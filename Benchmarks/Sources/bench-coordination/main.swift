@@ -45,8 +45,10 @@ let release = RedisScript(
 // The floor of a limiter check: one EVALSHA that touches its key.
 let floorScript = RedisScript("return redis.call('INCR', KEYS[1])")
 
-var results: [String: Double] = [:]
-for round in 0..<2 {  // the first round warms up connections and script caches
+// Rounds alternate every measurement so that each sees the same machine load; the first
+// warms up connections and script caches, the median of the others is reported.
+var rounds: [[String: Double]] = []
+for _ in 0..<4 {
     var current: [String: Double] = [:]
     current["lock-floor"] = try await measure { connection, client, _ in
         let key = "bench:\(run):floor:\(client)"
@@ -72,8 +74,84 @@ for round in 0..<2 {  // the first round warms up connections and script caches
             _ = try await limiter.acquire("k\(client)")
         }
     }
-    if round == 1 { results = current }
+    rounds.append(current)
+}
+var results: [String: Double] = [:]
+for key in rounds[0].keys {
+    let values = rounds.dropFirst().map { $0[key]! }.sorted()
+    results[key] = values[values.count / 2]
 }
 for connection in connections { try await connection.close() }
-let body = results.keys.sorted().map { "\"\($0)\": \(Int(results[$0]!))" }.joined(separator: ", ")
+
+// Event bus: one subscriber; latency of one event at a time (publish → handled), and
+// throughput with CLIENTS publishers.
+struct Ping: Event {
+    static let eventType = "bench.ping"
+    let sent: Int64
+}
+
+func nanoseconds() -> Int64 {
+    let now = ContinuousClock.now.duration(to: start)
+    return -(now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000)
+}
+let start = ContinuousClock.now
+var busConfiguration = RedisEventBus.Configuration(connection: configuration)
+busConfiguration.namespace = "bench:\(run):events:"
+busConfiguration.maximumPublishConnections = clients
+let bus = RedisEventBus(configuration: busConfiguration)
+
+/// Publishes `count` events from `publishers` tasks to one subscriber in `mode`; returns
+/// each event's latency in microseconds and the events handled per second.
+func busRun(_ mode: SubscriptionMode, count: Int, publishers: Int) async throws -> (latencies: [Double], rate: Double) {
+    try await bus.subscribe(to: Ping.self, mode: mode) { events in
+        try await withThrowingTaskGroup(of: [Double].self) { group in
+            group.addTask {
+                var latencies: [Double] = []
+                var iterator = events.makeAsyncIterator()
+                while latencies.count < count, let ping = try await iterator.next() {
+                    latencies.append(Double(nanoseconds() - ping.sent) / 1_000)
+                }
+                return latencies
+            }
+            let begin = ContinuousClock.now
+            for publisher in 0..<publishers {
+                group.addTask {
+                    for _ in stride(from: publisher, to: count, by: publishers) {
+                        try await bus.publish(Ping(sent: nanoseconds()))
+                        if publishers == 1 { try await Task.sleep(for: .microseconds(200)) }
+                    }
+                    return []
+                }
+            }
+            var latencies: [Double] = []
+            for try await part in group { latencies += part }
+            let elapsed = begin.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return (latencies.sorted(), (Double(count) / seconds).rounded())
+        }
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    ((sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) * 10).rounded() / 10
+}
+
+try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await bus.run() }
+    let durable = SubscriptionMode.durable(group: "bench")
+    for (name, mode) in [("broadcast", SubscriptionMode.broadcast), ("durable", durable)] {
+        _ = try await busRun(mode, count: 500, publishers: 1)  // warm-up
+        let latency = try await busRun(mode, count: 2_000, publishers: 1).latencies
+        results["bus-\(name)-p50-us"] = percentile(latency, 0.5)
+        results["bus-\(name)-p99-us"] = percentile(latency, 0.99)
+        results["bus-\(name)-events-per-second"] = try await busRun(mode, count: 20_000, publishers: clients).rate
+    }
+    await bus.shutdown()
+    group.cancelAll()
+}
+
+let body = results.keys.sorted().map { key in
+    let value = results[key]!
+    return "\"\(key)\": \(value == value.rounded() ? String(Int(value)) : String(value))"
+}.joined(separator: ", ")
 print("{\(body)}")
