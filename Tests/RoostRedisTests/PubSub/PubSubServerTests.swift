@@ -62,7 +62,9 @@ struct PubSubServerTests {
         let prefix = uniqueKey("pattern")
         let publisher = try await connectToTestServer()
         let shard = uniqueKey("shard")
-        let received = try await withSubscriber(protocolVersion: protocolVersion) { subscriber in
+        // Frequent keep-alive pings interleave their replies with the messages.
+        let received = try await withSubscriber(protocolVersion: protocolVersion, { $0.pingInterval = .milliseconds(5) }) {
+            subscriber in
             try await subscriber.subscribe(to: [.channel(channel), .pattern("\(prefix).*"), .shardChannel(shard)]) {
                 subscription async throws in
                 #expect(try await publisher.publish("hello", to: channel) == 1)
