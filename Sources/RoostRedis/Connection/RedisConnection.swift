@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// One connection to a Redis server, safe to share between tasks.
@@ -59,6 +60,9 @@ public final class RedisConnection: Sendable {
             of: RESPValue.self, bufferingPolicy: .bufferingNewest(max(1, configuration.pushBufferSize)))
         let address = configuration.address
         let tlsContext = try configuration.tls?.makeContext()
+        // Filled by the initializer, so the handler is found even if the channel closes
+        // (a failed TLS handshake) before the pipeline could be asked for it.
+        let installed = NIOLoopBoundBox.makeEmptyBox(valueType: RedisChannelHandler.self, eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -77,6 +81,7 @@ public final class RedisConnection: Sendable {
                         }
                     }
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    installed.value = handler
                 }
             }
         let channel: any Channel
@@ -90,10 +95,11 @@ public final class RedisConnection: Sendable {
         let handler: NIOLoopBound<RedisChannelHandler>
         do {
             handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
+                guard let handler = installed.value else { throw ChannelPipelineError.notFound }
+                return NIOLoopBound(handler, eventLoop: channel.eventLoop)
             }.get()
         } catch {
-            // The channel closed before it could be used.
+            // Unreachable: a connected channel ran its initializer.
             channel.close(promise: nil)
             throw RedisConnectionError(.connectFailed, address: address, underlying: error)
         }
@@ -167,6 +173,10 @@ public final class RedisConnection: Sendable {
         do {
             try await promise.futureResult.get()
         } catch ChannelError.alreadyClosed {
+            return
+        } catch NIOSSLError.uncleanShutdown {
+            // Redis answers TLS close_notify by closing the socket without its own
+            // close_notify; the connection is closed either way, and no reply was pending.
             return
         }
     }

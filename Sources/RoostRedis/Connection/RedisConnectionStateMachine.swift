@@ -8,8 +8,8 @@ import NIOCore
 /// confirmation per channel (RESP3 push frames, or RESP2 arrays), and the request completes
 /// with the last one. On RESP2, once a confirmation says the connection is subscribed,
 /// `message`, `pmessage` and `smessage` arrays are routed as pushes until an unsubscribe
-/// confirmation brings the count back to zero. The machine performs no I/O: every event returns an action for the channel
-/// handler to execute, so it is tested without a network.
+/// confirmation brings the count back to zero. The machine performs no I/O: every event
+/// returns an action for the channel handler to execute, so it is tested without a network.
 ///
 /// `Request` is whatever the caller needs to complete a request (a promise, in the
 /// channel handler).

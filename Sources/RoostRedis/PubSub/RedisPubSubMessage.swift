@@ -128,6 +128,9 @@ public enum RedisPubSubEvent: Hashable, Sendable {
 
 /// The events of one subscription, in arrival order. Iterate it inside the body of
 /// ``RedisSubscriber/subscribe(to:_:)``; it ends when the subscriber stops.
+///
+/// Only one task should iterate a subscription, once: when that iteration ends (a `break`
+/// out of the loop, or the iterator going away) the subscription is unsubscribed.
 public struct RedisSubscription: AsyncSequence, Sendable {
     /// A message or a gap.
     public typealias Element = RedisPubSubEvent
@@ -135,14 +138,35 @@ public struct RedisSubscription: AsyncSequence, Sendable {
     /// What the subscription listens to.
     public let targets: [RedisSubscriptionTarget]
     let stream: AsyncStream<RedisPubSubEvent>
+    let endIteration: @Sendable () -> Void
 
-    /// Starts iterating. Only one task should iterate a subscription.
-    public func makeAsyncIterator() -> AsyncStream<RedisPubSubEvent>.AsyncIterator {
-        stream.makeAsyncIterator()
+    /// Starts iterating.
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: stream.makeAsyncIterator(), token: IterationToken(onEnd: endIteration))
     }
 
     /// Only the messages, skipping gap events.
     public var messages: some AsyncSequence<RedisPubSubMessage, Never> {
-        stream.compactMap(\.message)
+        compactMap(\.message)
     }
+
+    /// Reads the events of a subscription; unsubscribes when it goes away.
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncStream<RedisPubSubEvent>.Iterator
+        let token: IterationToken
+
+        /// The next event, or `nil` when the subscriber stopped.
+        public mutating func next() async -> RedisPubSubEvent? {
+            await base.next()
+        }
+    }
+}
+
+/// Runs `onEnd` when the last copy of an iterator is gone.
+final class IterationToken: Sendable {
+    let onEnd: @Sendable () -> Void
+
+    init(onEnd: @escaping @Sendable () -> Void) { self.onEnd = onEnd }
+
+    deinit { onEnd() }
 }

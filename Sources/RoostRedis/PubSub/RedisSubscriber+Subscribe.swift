@@ -2,7 +2,8 @@ import NIOCore
 
 extension RedisSubscriber {
     /// Subscribes to `targets`, runs `body` with the subscription's events, and unsubscribes
-    /// when `body` returns or throws.
+    /// when `body` returns or throws, or as soon as the iteration of the subscription ends
+    /// (a `break` out of its `for await` loop).
     ///
     /// Returns once the server confirmed every target, so a message published after the
     /// body starts is delivered. Throws ``RedisPubSubError`` when the subscriber is not
@@ -25,10 +26,22 @@ extension RedisSubscriber {
         guard let id = registry.add(Set(targets), continuation: continuation) else {
             throw RedisPubSubError(.notRunning, address: address)
         }
+        // Ending the iteration (leaving a `for await` loop drops the iterator) unsubscribes
+        // at once, even if the body goes on doing other work.
+        let registry = self.registry
+        let logger = self.logger
+        let endIteration: @Sendable () -> Void = {
+            for future in registry.remove(id) {
+                future.whenFailure { error in
+                    guard !(error is RedisConnectionError) else { return }
+                    logger.warning("Unsubscribing failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         let result: Result
         do {
             try await activate(id)
-            result = try await body(RedisSubscription(targets: targets, stream: stream))
+            result = try await body(RedisSubscription(targets: targets, stream: stream, endIteration: endIteration))
         } catch {
             do {
                 try await unsubscribe(id)

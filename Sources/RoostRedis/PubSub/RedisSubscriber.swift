@@ -49,6 +49,11 @@ public final class RedisSubscriber: Service {
         /// it, new messages are dropped and reported as a
         /// ``RedisPubSubGap/bufferOverflow(droppedMessages:)`` gap. Default 10,000.
         public var bufferSize: Int
+        /// How often the idle connection is checked with `PING`, so a connection that died
+        /// silently (a dropped network, a half-open socket) is found and replaced; `nil`
+        /// never checks. A `PING` that fails or gets no reply within the command timeout
+        /// closes the connection. Default 30 seconds.
+        public var pingInterval: Duration?
 
         /// Creates a configuration with defaults for everything but the connection.
         public init(connection: RedisConnectionConfiguration) {
@@ -57,6 +62,7 @@ public final class RedisSubscriber: Service {
             self.maximumReconnectDelay = .seconds(5)
             self.subscribeTimeout = .seconds(30)
             self.bufferSize = 10_000
+            self.pingInterval = .seconds(30)
         }
     }
 
@@ -128,12 +134,18 @@ public final class RedisSubscriber: Service {
             return
         }
         registry.ready(connection)
-        for await frame in connection.pushes {
-            guard let message = PubSubFrame.message(frame) else { continue }
-            registry.deliver(
-                RedisPubSubMessage(
-                    channel: message.channel, pattern: message.pattern, isShardMessage: message.kind == .smessage,
-                    payload: message.payload))
+        await withTaskGroup(of: Void.self) { group in
+            if let interval = configuration.pingInterval {
+                group.addTask { await self.keepAlive(connection, every: interval) }
+            }
+            for await frame in connection.pushes {
+                guard let message = PubSubFrame.message(frame) else { continue }
+                registry.deliver(
+                    RedisPubSubMessage(
+                        channel: message.channel, pattern: message.pattern, isShardMessage: message.kind == .smessage,
+                        payload: message.payload))
+            }
+            group.cancelAll()
         }
         if connection.isOpen {
             // Cancelled: the stream ended before the channel closed.
@@ -142,6 +154,30 @@ public final class RedisSubscriber: Service {
             logger.info(
                 "Redis subscriber lost its connection; reconnecting",
                 metadata: ["address": "\(configuration.connection.address)"])
+        }
+    }
+
+    /// Pings the connection every `interval` until cancelled; closes it when a ping fails.
+    /// (On RESP2 a subscribed connection answers `PING` with `["pong", ""]`, a reply the
+    /// state machine matches like any other.)
+    private func keepAlive(_ connection: RedisConnection, every interval: Duration) async {
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                try await connection.send(RedisCommand("PING"))
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning(
+                    "Redis subscriber keep-alive PING failed; reconnecting",
+                    metadata: ["address": "\(configuration.connection.address)", "error": "\(error)"])
+                connection.startClosing()
+                return
+            }
         }
     }
 }

@@ -47,10 +47,11 @@ final class RedisSubscriptionRegistry: Sendable {
     }
 
     /// Sends the subscribe commands for `id`'s targets on `connection` if it is still the
-    /// ready one, in the same critical section; `nil` if it is not.
+    /// ready one, in the same critical section; `nil` if it is not, none if `id` is gone.
     func subscribe(_ id: Int, on connection: RedisConnection) -> [EventLoopFuture<RESPValue>]? {
         state.withLock { state in
-            guard state.ready, state.connection === connection, let entry = state.entries[id] else { return nil }
+            guard state.ready, state.connection === connection else { return nil }
+            guard let entry = state.entries[id] else { return [] }
             return Self.commands(RedisSubscriptionTarget.Kind.allCases, entry.targets, subscribe: true, on: connection)
         }
     }
@@ -61,11 +62,11 @@ final class RedisSubscriptionRegistry: Sendable {
     }
 
     /// Unregisters `id` and finishes its stream; returns the unsubscribe commands sent for
-    /// targets nobody else holds.
+    /// targets nobody else holds. Removing an id twice is harmless.
     func remove(_ id: Int) -> [EventLoopFuture<RESPValue>] {
-        state.withLock { state in
-            guard let entry = state.entries.removeValue(forKey: id) else { return [] }
-            entry.continuation.finish()
+        let (continuation, futures) = state.withLock {
+            state -> (AsyncStream<RedisPubSubEvent>.Continuation?, [EventLoopFuture<RESPValue>]) in
+            guard let entry = state.entries.removeValue(forKey: id) else { return (nil, []) }
             var orphaned: Set<RedisSubscriptionTarget> = []
             for target in entry.targets {
                 state.members[target]?.remove(id)
@@ -74,9 +75,16 @@ final class RedisSubscriptionRegistry: Sendable {
                     orphaned.insert(target)
                 }
             }
-            guard let connection = state.connection, !orphaned.isEmpty else { return [] }
-            return Self.commands(RedisSubscriptionTarget.Kind.allCases, orphaned, subscribe: false, on: connection)
+            guard let connection = state.connection, !orphaned.isEmpty else { return (entry.continuation, []) }
+            return (
+                entry.continuation,
+                Self.commands(RedisSubscriptionTarget.Kind.allCases, orphaned, subscribe: false, on: connection)
+            )
         }
+        // Outside the lock: finishing runs the stream's termination handler, which removes
+        // the subscription (again).
+        continuation?.finish()
+        return futures
     }
 
     /// A new connection is up: sends subscribe commands for every registered target.
@@ -122,15 +130,15 @@ final class RedisSubscriptionRegistry: Sendable {
 
     /// The subscriber stopped: ends every subscription and fails every waiter.
     func stop(_ error: any Error) {
-        let waiters = state.withLock { state in
+        let (waiters, continuations) = state.withLock { state in
             state.stopped = true
             state.connection = nil
             state.ready = false
-            for entry in state.entries.values { entry.continuation.finish() }
             let waiters = state.waiters.values.map { $0.continuation }
             state.waiters = [:]
-            return waiters
+            return (waiters, state.entries.values.map(\.continuation))
         }
+        for continuation in continuations { continuation.finish() }
         for waiter in waiters { waiter.resume(throwing: error) }
     }
 

@@ -62,7 +62,9 @@ struct PubSubServerTests {
         let prefix = uniqueKey("pattern")
         let publisher = try await connectToTestServer()
         let shard = uniqueKey("shard")
-        let received = try await withSubscriber(protocolVersion: protocolVersion) { subscriber in
+        // Frequent keep-alive pings interleave their replies with the messages.
+        let received = try await withSubscriber(protocolVersion: protocolVersion, { $0.pingInterval = .milliseconds(5) }) {
+            subscriber in
             try await subscriber.subscribe(to: [.channel(channel), .pattern("\(prefix).*"), .shardChannel(shard)]) {
                 subscription async throws in
                 #expect(try await publisher.publish("hello", to: channel) == 1)
@@ -144,6 +146,15 @@ struct PubSubServerTests {
                 #expect(try await admin.subscriberCounts([channel]) == [channel: 1])
             }
             #expect(try await admin.subscriberCounts([channel]) == [channel: 0])
+            // Breaking out of the iteration unsubscribes before the body ends.
+            try await subscriber.subscribe(channels: channel) { subscription in
+                #expect(try await admin.publish("one", to: channel) == 1)
+                for await _ in subscription { break }
+                while try await admin.subscriberCounts([channel]) != [channel: 0] {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                #expect(try await admin.publish("two", to: channel) == 0)
+            }
             struct Failure: Error {}
             await #expect(throws: Failure.self) {
                 try await subscriber.subscribe(channels: channel) { _ in throw Failure() }

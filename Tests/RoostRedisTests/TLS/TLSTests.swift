@@ -13,6 +13,8 @@ struct TestCertificates {
     var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
     var serverCertificateFile: String { directory.appendingPathComponent("server.pem").path }
     var serverKeyFile: String { directory.appendingPathComponent("server.key").path }
+    var clientCertificateFile: String { directory.appendingPathComponent("client.pem").path }
+    var clientKeyFile: String { directory.appendingPathComponent("client.key").path }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-tls-\(UUID().uuidString)")
@@ -32,6 +34,11 @@ struct TestCertificates {
         try run([
             "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
             "-extfile", "san.ext", "-out", "server.pem",
+        ])
+        try run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=roost-client", "-keyout", "client.key", "-out", "client.csr"])
+        try run([
+            "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-out", "client.pem",
         ])
     }
 
@@ -100,6 +107,33 @@ struct TLSTests {
             _ = try await RedisConnection.connect(configuration: configuration)
         }
         #expect(plain is RedisConnectionError || plain is RedisTimeoutError || plain is RedisProtocolError)
+    }
+
+    @Test("a server that checks clients accepts this client's certificate and refuses a client without one")
+    func clientCertificate() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try await RedisServerProcess(
+            extraArguments: [
+                "--tls-cert-file", certificates.serverCertificateFile, "--tls-key-file", certificates.serverKeyFile,
+                "--tls-ca-cert-file", certificates.caFile, "--tls-auth-clients", "yes",
+            ],
+            listensOnPlainPort: false)
+        defer { server.stop() }
+        let url =
+            "rediss://127.0.0.1:\(server.port)?tls_ca_file=\(certificates.caFile)"
+            + "&tls_cert_file=\(certificates.clientCertificateFile)&tls_key_file=\(certificates.clientKeyFile)"
+        let connection = try await RedisConnection.connect(configuration: RedisConnectionConfiguration(url: url))
+        #expect(try await connection.echo("mutual") == ByteBuffer(string: "mutual"))
+        try await connection.close()
+
+        var anonymous = try RedisConnectionConfiguration(url: "rediss://127.0.0.1:\(server.port)")
+        anonymous.tls?.caCertificateFile = certificates.caFile
+        anonymous.connectTimeout = .seconds(5)
+        let error = await #expect(throws: RedisConnectionError.self) {
+            try await RedisConnection.connect(configuration: anonymous)
+        }
+        #expect(error?.kind == .tlsFailed || error?.kind == .closed)
     }
 
     @Test("TLS settings that cannot work fail as configuration errors")
