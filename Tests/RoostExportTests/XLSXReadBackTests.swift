@@ -57,11 +57,11 @@ private func temporaryPath(_ name: String) -> String {
     }
 
     @Test(.requiresPython, arguments: [XLSXWriter.StringStorage.inline, .shared])
-    func openpyxlReadsTypesValuesAndLayout(storage: XLSXWriter.StringStorage) throws {
+    func openpyxlReadsTypesValuesAndLayout(storage: XLSXWriter.StringStorage) async throws {
         let path = temporaryPath("orders.xlsx")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try writeSample(to: path, storage: storage)
-        let output = try TestPython.run(script: openpyxlDump, arguments: [path])
+        let output = try await TestPython.run(script: openpyxlDump, arguments: [path])
         let dump = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(dump["sheets"] as? [String] == ["Orders", "Totals & more"])
         let orders = try #require(dump["Orders"] as? [String: Any])
@@ -97,7 +97,7 @@ private func temporaryPath(_ name: String) -> String {
     }
 
     @Test(.requiresPython)
-    func hundredThousandRowsStreamInBoundedMemory() throws {
+    func hundredThousandRowsStreamInBoundedMemory() async throws {
         let path = temporaryPath("big.xlsx")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try XLSXWriter(path: path)
@@ -121,18 +121,18 @@ private func temporaryPath(_ name: String) -> String {
             last = rows[-1]
             print(len(rows), last[0], last[1], last[2], last[3], last[4].isoformat(), last[8], last[9])
             """
-        let output = try TestPython.run(script: script, arguments: [path])
+        let output = try await TestPython.run(script: script, arguments: [path])
         #expect(output == "100001 99999 name 99999 24999.75 False 2025-11-22T15:53:06 None tail\n")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/libreoffice"), "libreoffice is not installed"))
-    func libreofficeConvertsTheWorkbookToCSV() throws {
+    func libreofficeConvertsTheWorkbookToCSV() async throws {
         let directory = temporaryPath("lo")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/orders.xlsx"
         try writeSample(to: path, storage: .inline)
-        _ = try TestPython.runProgram(
+        _ = try await TestPython.runProgram(
             "/usr/bin/libreoffice", ["--headless", "--convert-to", "csv", "--outdir", directory, path])
         let csv = try String(contentsOfFile: "\(directory)/orders.csv", encoding: .utf8)
         let rows = try CSVReader.records(in: csv)

@@ -37,30 +37,47 @@ public enum TestPython {
     ///
     /// - Throws: ``PythonFailure`` when the interpreter is missing or the script exits
     ///   with a non-zero status (its standard error is included).
-    public static func run(script: String, arguments: [String] = []) throws -> String {
+    public static func run(script: String, arguments: [String] = []) async throws -> String {
         guard let python = configuredPath else { throw PythonFailure(description: skipReason + " (CI=true requires them)") }
-        return try runProgram(python, ["-c", script] + arguments)
+        return try await runProgram(python, ["-c", script] + arguments)
     }
 
     /// Runs a program to completion and returns its standard output.
-    public static func runProgram(_ executable: String, _ arguments: [String]) throws -> String {
+    ///
+    /// The wait suspends instead of blocking a thread: tests run on the few threads of the
+    /// cooperative pool, and a blocked one would stall every other test meanwhile.
+    public static func runProgram(
+        _ executable: String, _ arguments: [String], in workingDirectory: URL? = nil
+    ) async throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+        let outputFile = directory.appendingPathComponent("roost-program-\(UUID()).out")
+        let errorFile = directory.appendingPathComponent("roost-program-\(UUID()).err")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputFile)
+            try? FileManager.default.removeItem(at: errorFile)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("roost-python-\(UUID()).err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
-        let output = Pipe()
-        process.standardOutput = output
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
         guard process.terminationStatus == 0 else {
             let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
             throw PythonFailure(description: "\(executable) exited with status \(process.terminationStatus): \(errors)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
     }
 }
 

@@ -16,43 +16,37 @@ struct TestCertificates {
     var clientCertificateFile: String { directory.appendingPathComponent("client.pem").path }
     var clientKeyFile: String { directory.appendingPathComponent("client.key").path }
 
-    init() throws {
+    init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let extensions = directory.appendingPathComponent("san.ext")
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(to: extensions, atomically: true, encoding: .utf8)
         for ca in ["ca", "other-ca"] {
-            try run([
+            try await run([
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Roost Test \(ca)",
                 "-keyout", "\(ca).key", "-out", "\(ca).pem",
             ])
         }
-        try run([
+        try await run([
             "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out",
             "server.csr",
         ])
-        try run([
+        try await run([
             "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
             "-extfile", "san.ext", "-out", "server.pem",
         ])
-        try run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=roost-client", "-keyout", "client.key", "-out", "client.csr"])
-        try run([
+        try await run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=roost-client", "-keyout", "client.key", "-out", "client.csr"])
+        try await run([
             "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
             "-out", "client.pem",
         ])
     }
 
-    private func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ServerProcessError(message: "openssl \(arguments.joined(separator: " ")) failed")
+    private func run(_ arguments: [String]) async throws {
+        do {
+            _ = try await TestPython.runProgram("/usr/bin/openssl", arguments, in: directory)
+        } catch {
+            throw ServerProcessError(message: "openssl \(arguments.joined(separator: " ")) failed: \(error)")
         }
     }
 
@@ -63,7 +57,7 @@ struct TestCertificates {
 struct TLSTests {
     @Test("rediss:// with the right CA runs commands; a wrong CA fails with redis.connection.tls_failed")
     func tls() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let server = try await RedisServerProcess(
             extraArguments: [
@@ -111,7 +105,7 @@ struct TLSTests {
 
     @Test("a server that checks clients accepts this client's certificate and refuses a client without one")
     func clientCertificate() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let server = try await RedisServerProcess(
             extraArguments: [
