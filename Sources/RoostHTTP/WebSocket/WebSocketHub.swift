@@ -24,7 +24,7 @@ import Synchronization
 /// }
 /// let app = Application(
 ///     router: router,
-///     server: .http1WebSocketUpgrade(webSocketRouter: ws, configuration: hub.configuration.serverConfiguration))
+///     server: .http1WebSocketUpgrade(webSocketRouter: ws, configuration: .init(ws: hub.configuration.serverConfiguration)))
 /// // anywhere:
 /// await hub.broadcast(Notice(text: "deploy in 5 min"), toGroup: "lobby")
 /// ```

@@ -39,7 +39,7 @@ public struct WebSocketHubConfiguration: Sendable {
     }
 
     /// The WebSocket server settings that implement the heartbeat and the message limit;
-    /// pass them to `.http1WebSocketUpgrade(webSocketRouter:configuration:)`.
+    /// pass them as `.http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: hub.configuration.serverConfiguration))`.
     public var serverConfiguration: WebSocketServerConfiguration {
         WebSocketServerConfiguration(maxFrameSize: maxMessageSize, autoPing: .enabled(timePeriod: heartbeatInterval))
     }

@@ -27,6 +27,12 @@ public struct DownloadProgress: Sendable, Hashable {
     /// The complete size, when the server announced it.
     public var totalBytes: Int64?
 
+    /// Creates a progress report.
+    public init(receivedBytes: Int64, totalBytes: Int64?) {
+        self.receivedBytes = receivedBytes
+        self.totalBytes = totalBytes
+    }
+
     /// The completed fraction in `0...1`, when the total is known.
     public var fraction: Double? {
         guard let totalBytes, totalBytes > 0 else { return nil }
