@@ -8,22 +8,17 @@ import Testing
 import Synchronization
 
 /// A clock whose sleeps return at once and are recorded, so backoff is observable
-/// without waiting.
+/// without waiting. Its time stands still, so a recorded wait is exactly the one asked for.
 final class RecordingClock: Clock, Sendable {
     typealias Instant = ContinuousClock.Instant
     private let recorded = Mutex<[Duration]>([])
-    var now: Instant { ContinuousClock.now }
+    let now = ContinuousClock.now
     var minimumResolution: Duration { .zero }
     var sleeps: [Duration] { recorded.withLock { $0 } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         try Task.checkCancellation()
-        recorded.withLock { $0.append(ContinuousClock.now.duration(to: deadline)) }
-    }
-
-    func sleep(for duration: Duration) async throws {
-        try Task.checkCancellation()
-        recorded.withLock { $0.append(duration) }
+        recorded.withLock { $0.append(now.duration(to: deadline)) }
     }
 }
 

@@ -82,7 +82,7 @@ extension HTTPClientService {
                 if Task.isCancelled { return CancellationError() }
                 return make(.connection, "the request was cancelled by the connection (\(clientError))")
             default:
-                if clientError.description.contains("unsupportedScheme") {
+                if clientError.shortDescription == "Unsupported scheme" {
                     return make(.invalidRequest, "the URL scheme is not supported (use http or https)")
                 }
                 return make(.connection, "\(clientError)")
