@@ -7,7 +7,9 @@ import Testing
 
 /// Downloads to files against a live server that serves ranges and drops connections.
 @Suite struct DownloadTests {
-    func client(_ retry: RetryPolicy = RetryPolicy(backoff: Backoff(base: .milliseconds(1), cap: .seconds(1)))) -> HTTPClientService {
+    func client(_ retry: RetryPolicy = RetryPolicy(backoff: Backoff(base: .milliseconds(1), cap: .seconds(1))))
+        -> HTTPClientService
+    {
         HTTPClientService(configuration: HTTPClientConfiguration(retry: retry), clock: RecordingClock())
     }
 
@@ -72,6 +74,20 @@ import Testing
         for suffix in ["", ".part", ".part.validator"] {
             #expect(!FileManager.default.fileExists(atPath: path + suffix))
         }
+    }
+
+    @Test func unwritableDestinationIsAFileError() async throws {
+        let http = client(.never)
+        let path = try temporaryPath() + "/missing-directory/file.bin"
+        try await withFlakyServer { base in
+            let error = try await #require(throws: RoostHTTPClientError.self) {
+                _ = try await http.download(HTTPRequest(.GET, "\(base)/file?key=u"), to: path)
+            }
+            #expect(error.kind == .file)
+            #expect(error.code == "http.client.file")
+            #expect(error.message.contains("missing-directory"))
+        }
+        try await http.shutdown()
     }
 
     @Test func keptPartialFileIsResumedByALaterCall() async throws {

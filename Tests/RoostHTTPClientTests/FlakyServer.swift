@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOPosix
-import Testing
 import Synchronization
+import Testing
 
 /// A clock whose sleeps return at once and are recorded, so backoff is observable
 /// without waiting. Its time stands still, so a recorded wait is exactly the one asked for.
@@ -26,7 +26,12 @@ final class RecordingClock: Clock, Sendable {
 final class ServerLog: Sendable {
     private let state = Mutex<(counts: [String: Int], ranges: [String])>(([:], []))
     /// Increments and returns the count of `key`.
-    func hit(_ key: String) -> Int { state.withLock { $0.counts[key, default: 0] += 1; return $0.counts[key]! } }
+    func hit(_ key: String) -> Int {
+        state.withLock {
+            $0.counts[key, default: 0] += 1
+            return $0.counts[key]!
+        }
+    }
     func count(_ key: String) -> Int { state.withLock { $0.counts[key, default: 0] } }
     func recordRange(_ value: String) { state.withLock { $0.ranges.append(value) } }
     var ranges: [String] { state.withLock { $0.ranges } }
@@ -56,18 +61,22 @@ func withFlakyServer(_ log: ServerLog = ServerLog(), _ body: @Sendable (String) 
         return "late"
     }
     router.get("/stall") { _, _ -> Response in
-        Response(status: .ok, headers: [.eTag: "\"s1\""], body: ResponseBody(contentLength: 1000) { writer in
-            try await writer.write(ByteBuffer(repeating: 1, count: 500))
-            try await Task.sleep(for: .seconds(3))
-            try await writer.finish(nil)
-        })
+        Response(
+            status: .ok, headers: [.eTag: "\"s1\""],
+            body: ResponseBody(contentLength: 1000) { writer in
+                try await writer.write(ByteBuffer(repeating: 1, count: 500))
+                try await Task.sleep(for: .seconds(3))
+                try await writer.finish(nil)
+            })
     }
     router.get("/big") { _, _ in ByteBuffer(repeating: 65, count: 10_000) }
     router.get("/chunked-big") { _, _ -> Response in
-        Response(status: .ok, body: ResponseBody { writer in
-            for _ in 0..<10 { try await writer.write(ByteBuffer(repeating: 66, count: 1_000)) }
-            try await writer.finish(nil)
-        })
+        Response(
+            status: .ok,
+            body: ResponseBody { writer in
+                for _ in 0..<10 { try await writer.write(ByteBuffer(repeating: 66, count: 1_000)) }
+                try await writer.finish(nil)
+            })
     }
     router.get("/json") { _, _ in ByteBuffer(string: #"{"name":"ada","age":36}"#) }
     router.post("/echo") { request, _ -> Response in
@@ -119,18 +128,22 @@ private func serveFile(_ request: Request, _ log: ServerLog) -> Response {
         return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(fileContent.readableBytes)"])
     }
     var headers: HTTPFields = [.eTag: etag]
-    if start > 0 { headers[.contentRange] = "bytes \(start)-\(fileContent.readableBytes - 1)/\(fileContent.readableBytes)" }
+    if start > 0 {
+        headers[.contentRange] = "bytes \(start)-\(fileContent.readableBytes - 1)/\(fileContent.readableBytes)"
+    }
     let slice = fileContent.getSlice(at: start, length: fileContent.readableBytes - start)!
     let drop = log.hit(query.get("key") ?? "") <= drops
     let status: HTTPResponse.Status = start > 0 ? .partialContent : .ok
-    return Response(status: status, headers: headers, body: ResponseBody(contentLength: slice.readableBytes) { writer in
-        if drop {
-            try await writer.write(slice.getSlice(at: 0, length: min(500, slice.readableBytes))!)
-            throw ServerDropped()
-        }
-        try await writer.write(slice)
-        try await writer.finish(nil)
-    })
+    return Response(
+        status: status, headers: headers,
+        body: ResponseBody(contentLength: slice.readableBytes) { writer in
+            if drop {
+                try await writer.write(slice.getSlice(at: 0, length: min(500, slice.readableBytes))!)
+                throw ServerDropped()
+            }
+            try await writer.write(slice)
+            try await writer.finish(nil)
+        })
 }
 
 /// A loopback port nothing listens on: bound once by the OS, then closed.

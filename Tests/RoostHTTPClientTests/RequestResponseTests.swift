@@ -1,10 +1,11 @@
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
-@testable import RoostHTTPClient
 import ServiceLifecycle
-import Logging
 import Testing
+
+@testable import RoostHTTPClient
 
 /// Bodies, typed responses, limits and errors against a live server.
 @Suite struct RequestResponseTests {
@@ -13,7 +14,8 @@ import Testing
         var age: Int
     }
 
-    func client(_ configuration: HTTPClientConfiguration = HTTPClientConfiguration(retry: .never)) -> HTTPClientService {
+    func client(_ configuration: HTTPClientConfiguration = HTTPClientConfiguration(retry: .never)) -> HTTPClientService
+    {
         HTTPClientService(configuration: configuration, clock: RecordingClock())
     }
 
@@ -124,15 +126,22 @@ import Testing
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        let error = try await #require(throws: RoostHTTPClientError.self) { _ = try await http.get("http://127.0.0.1:1/") }
+        let error = try await #require(throws: RoostHTTPClientError.self) {
+            _ = try await http.get("http://127.0.0.1:1/")
+        }
         #expect(error.kind == .shutdown)
     }
 
     @Test func everyKindHasADistinctCodeAndActionableMessage() {
-        let codes = Set(RoostHTTPClientError.Kind.allCases.map { RoostHTTPClientError($0, method: "GET", url: "u", detail: "d").code })
+        let codes = Set(
+            RoostHTTPClientError.Kind.allCases.map {
+                RoostHTTPClientError($0, method: "GET", url: "u", detail: "d").code
+            })
         #expect(codes.count == RoostHTTPClientError.Kind.allCases.count)
         for kind in RoostHTTPClientError.Kind.allCases {
-            #expect(RoostHTTPClientError(kind, method: "GET", url: "http://x/", detail: "d").message.contains("GET http://x/"))
+            #expect(
+                RoostHTTPClientError(kind, method: "GET", url: "http://x/", detail: "d").message.contains(
+                    "GET http://x/"))
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import NIOHTTP1
-@testable import RoostHTTPClient
 import RoostTasks
 import Testing
+
+@testable import RoostHTTPClient
 
 /// Retries against a live server that fails on purpose; waits go to a recording clock.
 @Suite struct RetryTests {

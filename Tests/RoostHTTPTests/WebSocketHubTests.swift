@@ -5,7 +5,7 @@ import HummingbirdWSClient
 import HummingbirdWebSocket
 import Logging
 import RoostCoordination
-import RoostHTTP
+@testable import RoostHTTP
 import Synchronization
 import Testing
 
@@ -49,7 +49,9 @@ private func withHubServer(
         }
     }
     let app = Application(
-        router: Router(), server: .http1WebSocketUpgrade(webSocketRouter: ws, configuration: .init(ws: hub.configuration.serverConfiguration)),
+        router: Router(),
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: ws, configuration: .init(ws: hub.configuration.serverConfiguration)),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     try await app.test(.live) { client in
         try await body("ws://127.0.0.1:\(try #require(client.port))/ws")
@@ -91,10 +93,20 @@ private func runClient(
             let (readyStream, ready) = AsyncStream.makeStream(of: Void.self)
             try await withThrowingTaskGroup(of: (String, [String]).self) { group in
                 group.addTask {
-                    ("red", try await runClient(url, sending: [Command(op: "join", group: "red")], until: "end") { ready.yield() }.messages)
+                    (
+                        "red",
+                        try await runClient(url, sending: [Command(op: "join", group: "red")], until: "end") {
+                            ready.yield()
+                        }.messages
+                    )
                 }
                 group.addTask {
-                    ("plain", try await runClient(url, sending: [Command(op: "echo", text: "hello")], until: "end") { ready.yield() }.messages)
+                    (
+                        "plain",
+                        try await runClient(url, sending: [Command(op: "echo", text: "hello")], until: "end") {
+                            ready.yield()
+                        }.messages
+                    )
                 }
                 var acks = readyStream.makeAsyncIterator()
                 _ = await acks.next()
@@ -117,7 +129,9 @@ private func runClient(
             let (readyStream, ready) = AsyncStream.makeStream(of: Void.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    _ = try await runClient(url, sending: [Command(op: "echo", text: "first")], until: "release") { ready.yield() }
+                    _ = try await runClient(url, sending: [Command(op: "echo", text: "first")], until: "release") {
+                        ready.yield()
+                    }
                 }
                 var acks = readyStream.makeAsyncIterator()
                 _ = await acks.next()
@@ -156,6 +170,15 @@ private func runClient(
         }
     }
 
+    @Test func sendingToAClosedConnectionThrowsConnectionGone() async throws {
+        let hub = WebSocketHub()
+        let error = try await #require(throws: WebSocketHubError.self) {
+            try await WebSocketHubConnection(id: 99, hub: hub).send(Notice(notice: "hi"))
+        }
+        #expect(error.code == "websocket.connection.gone")
+        #expect(try await hub.broadcast(Notice(notice: "nobody"), toGroup: "empty") == 0)
+    }
+
     @Test func malformedJSONClosesWithPolicyViolationWhenConfigured() async throws {
         let hub = WebSocketHub(configuration: .init(malformedMessagePolicy: .close))
         try await withHubServer(hub) { url in
@@ -167,7 +190,7 @@ private func runClient(
         }
     }
 
-    @Test func heartbeatClosesASilentPeer() async throws {
+    @Test(.timeLimit(.minutes(1))) func heartbeatClosesASilentPeer() async throws {
         let hub = WebSocketHub(configuration: .init(heartbeatInterval: .milliseconds(100)))
         let (closedStream, closed) = AsyncStream.makeStream(of: Void.self)
         try await withHubServer(hub, closed: closed) { url in
@@ -203,7 +226,7 @@ private func runClient(
                 let messages = try #require(try await group.next())
                 #expect(messages.last == #"{"data":{"orderID":7},"type":"orders.placed"}"#)
                 group.cancelAll()
-                while let _ = try? await group.next() {}
+                while (try? await group.next()) != nil {}
             }
         }
         await bus.shutdown()

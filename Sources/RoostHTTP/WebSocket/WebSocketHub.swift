@@ -41,7 +41,10 @@ public final class WebSocketHub: Sendable {
     }
 
     /// Creates a hub.
-    public init(configuration: WebSocketHubConfiguration = WebSocketHubConfiguration(), logger: Logger = Logger(label: "roost.websocket")) {
+    public init(
+        configuration: WebSocketHubConfiguration = WebSocketHubConfiguration(),
+        logger: Logger = Logger(label: "roost.websocket")
+    ) {
         self.configuration = configuration
         self.logger = logger
     }
@@ -68,7 +71,8 @@ public final class WebSocketHub: Sendable {
         groups: [String] = [], onMessage: (Incoming, WebSocketHubConnection) async throws -> Void
     ) async throws {
         guard let connection = register(outbound) else {
-            logger.warning("refused a WebSocket connection: limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
+            logger.warning(
+                "refused a WebSocket connection: limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
             try await outbound.close(.unknown(1013), reason: "Too many connections; try again later")
             return
         }
@@ -84,10 +88,12 @@ public final class WebSocketHub: Sendable {
                 decoded = try decoder.decode(Incoming.self, from: Data(text.utf8))
             } catch {
                 let reason = "Messages must be JSON text for \(Incoming.self): \(error)"
-                logger.debug("malformed WebSocket message", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
+                logger.debug(
+                    "malformed WebSocket message", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
                 switch configuration.malformedMessagePolicy {
                 case .sendError:
-                    try await send(WebSocketErrorEnvelope(code: "websocket.message.malformed", message: reason), on: outbound)
+                    try await send(
+                        WebSocketErrorEnvelope(code: "websocket.message.malformed", message: reason), on: outbound)
                     continue
                 case .close:
                     try await outbound.close(.policyViolation, reason: "Malformed JSON message")
@@ -141,7 +147,8 @@ public final class WebSocketHub: Sendable {
                         try await writer.write(.text(text))
                         return true
                     } catch {
-                        self.logger.debug("broadcast write failed", metadata: ["connection": "\(id)", "error": "\(error)"])
+                        self.logger.debug(
+                            "broadcast write failed", metadata: ["connection": "\(id)", "error": "\(error)"])
                         return false
                     }
                 }

@@ -39,7 +39,8 @@ public struct WebSocketHubConfiguration: Sendable {
     }
 
     /// The WebSocket server settings that implement the heartbeat and the message limit;
-    /// pass them as `.http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: hub.configuration.serverConfiguration))`.
+    /// pass them as the `ws` part of the upgrade's configuration:
+    /// `.http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: configuration.serverConfiguration))`.
     public var serverConfiguration: WebSocketServerConfiguration {
         WebSocketServerConfiguration(maxFrameSize: maxMessageSize, autoPing: .enabled(timePeriod: heartbeatInterval))
     }

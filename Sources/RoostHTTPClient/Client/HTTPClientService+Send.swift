@@ -33,7 +33,8 @@ extension HTTPClientService {
         }
         let total = request.timeout ?? configuration.timeouts.total
         do {
-            return try await client.execute(outgoing, deadline: .now() + TimeAmount(total), logger: configuration.logger)
+            return try await client.execute(
+                outgoing, deadline: .now() + TimeAmount(total), logger: configuration.logger)
         } catch {
             throw classify(error, of: request)
         }

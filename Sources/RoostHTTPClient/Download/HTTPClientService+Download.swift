@@ -26,7 +26,8 @@ extension HTTPClientService {
         let file = PartialFile(destination: path)
         let method = request.method.rawValue
         func fileError(_ error: any Error, _ what: String) -> RoostHTTPClientError {
-            RoostHTTPClientError(.file, method: method, url: request.url, detail: "\(what) (\(error))", underlying: error)
+            RoostHTTPClientError(
+                .file, method: method, url: request.url, detail: "\(what) (\(error))", underlying: error)
         }
         do {
             if !options.resume || file.validator == nil { try file.discard() }
@@ -36,7 +37,8 @@ extension HTTPClientService {
         let body = try encodeBody(of: request)
         do {
             let result = try await retrying(request) { _ in
-                try await self.downloadAttempt(request, body: body, file: file, progress: progress, fileError: fileError)
+                try await self.downloadAttempt(
+                    request, body: body, file: file, progress: progress, fileError: fileError)
             }
             do {
                 try file.complete()
@@ -82,7 +84,9 @@ extension HTTPClientService {
                 let result = DownloadResult(
                     path: file.destination, bytes: offset, status: .ok, headers: response.headers,
                     resumedBytes: offset)
-                return (result, HTTPResponse(status: .ok, requestMethod: head.requestMethod, requestURL: head.requestURL))
+                return (
+                    result, HTTPResponse(status: .ok, requestMethod: head.requestMethod, requestURL: head.requestURL)
+                )
             }
             do { try file.discard() } catch { throw fileError(error, "could not reset \(file.partPath)") }
             return try await downloadAttempt(request, body: body, file: file, progress: progress, fileError: fileError)

@@ -53,7 +53,9 @@ public struct HTTPResponse: Sendable {
     /// that carries this response.
     ///
     /// - Parameter acceptable: The accepted status codes (default: 200–299).
-    public func validated(_ acceptable: some RangeExpression<UInt> = 200..<300) throws(RoostHTTPClientError) -> HTTPResponse {
+    public func validated(_ acceptable: some RangeExpression<UInt> = 200..<300) throws(RoostHTTPClientError)
+        -> HTTPResponse
+    {
         guard acceptable.contains(status.code) else {
             throw RoostHTTPClientError(
                 .httpStatus, method: requestMethod, url: requestURL,
