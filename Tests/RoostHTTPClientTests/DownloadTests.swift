@@ -28,7 +28,7 @@ import Testing
         let path = try temporaryPath()
         let seen = Mutex<[DownloadProgress]>([])
         try await withFlakyServer { base in
-            let result = try await http.download(HTTPRequest(.GET, "\(base)/file?key=p"), to: path) { progress in
+            let result = try await http.download(ClientRequest(.GET, "\(base)/file?key=p"), to: path) { progress in
                 seen.withLock { $0.append(progress) }
             }
             #expect(result.bytes == 1000)
@@ -46,7 +46,7 @@ import Testing
         let http = client()
         let path = try temporaryPath()
         try await withFlakyServer(log) { base in
-            let result = try await http.download(HTTPRequest(.GET, "\(base)/file?key=r&drop=1"), to: path)
+            let result = try await http.download(ClientRequest(.GET, "\(base)/file?key=r&drop=1"), to: path)
             #expect(result.status == .partialContent)
             #expect(result.resumedBytes == 500)
             #expect(result.bytes == 1000)
@@ -61,11 +61,11 @@ import Testing
         let path = try temporaryPath()
         try await withFlakyServer { base in
             let dropped = try await #require(throws: RoostHTTPClientError.self) {
-                _ = try await http.download(HTTPRequest(.GET, "\(base)/file?key=f&drop=1"), to: path)
+                _ = try await http.download(ClientRequest(.GET, "\(base)/file?key=f&drop=1"), to: path)
             }
             #expect(dropped.kind == .connection)
             let missing = try await #require(throws: RoostHTTPClientError.self) {
-                _ = try await http.download(HTTPRequest(.GET, "\(base)/missing"), to: path)
+                _ = try await http.download(ClientRequest(.GET, "\(base)/missing"), to: path)
             }
             #expect(missing.kind == .httpStatus)
             #expect(missing.response?.text == "gone")
@@ -81,7 +81,7 @@ import Testing
         let path = try temporaryPath() + "/missing-directory/file.bin"
         try await withFlakyServer { base in
             let error = try await #require(throws: RoostHTTPClientError.self) {
-                _ = try await http.download(HTTPRequest(.GET, "\(base)/file?key=u"), to: path)
+                _ = try await http.download(ClientRequest(.GET, "\(base)/file?key=u"), to: path)
             }
             #expect(error.kind == .file)
             #expect(error.code == "http.client.file")
@@ -95,7 +95,7 @@ import Testing
         let http = client(.never)
         let path = try temporaryPath()
         try await withFlakyServer(log) { base in
-            let request = HTTPRequest(.GET, "\(base)/file?key=k&drop=1")
+            let request = ClientRequest(.GET, "\(base)/file?key=k&drop=1")
             let options = DownloadOptions(resume: true, keepPartialOnFailure: true)
             _ = try await #require(throws: RoostHTTPClientError.self) {
                 _ = try await http.download(request, to: path, options: options)
@@ -121,7 +121,7 @@ import Testing
         try Data(repeating: 9, count: 300).write(to: URL(fileURLWithPath: path + ".part"))
         try "\"old\"".write(toFile: path + ".part.validator", atomically: true, encoding: .utf8)
         try await withFlakyServer(log) { base in
-            let result = try await http.download(HTTPRequest(.GET, "\(base)/file?key=s"), to: path)
+            let result = try await http.download(ClientRequest(.GET, "\(base)/file?key=s"), to: path)
             #expect(result.status == .ok)
             #expect(result.resumedBytes == 0)
         }
@@ -136,7 +136,7 @@ import Testing
         try await withFlakyServer { base in
             await withThrowingTaskGroup { group in
                 group.addTask {
-                    _ = try await http.download(HTTPRequest(.GET, "\(base)/stall"), to: path) { progress in
+                    _ = try await http.download(ClientRequest(.GET, "\(base)/stall"), to: path) { progress in
                         startedContinuation.yield(progress.receivedBytes)
                     }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird  // the client's names must not clash with what a Hummingbird app imports
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -100,7 +101,7 @@ import Testing
         let http = client()
         try await withFlakyServer { base in
             let error = try await #require(throws: RoostHTTPClientError.self) {
-                _ = try await http.execute(HTTPRequest(.GET, "\(base)/slow", timeout: .milliseconds(200)))
+                _ = try await http.execute(ClientRequest(.GET, "\(base)/slow", timeout: .milliseconds(200)))
             }
             #expect(error.kind == .timeout)
         }

@@ -27,9 +27,9 @@ public struct HTTPClientConfiguration: Sendable {
         }
     }
 
-    /// The timeouts of every request (a request's own ``HTTPRequest/timeout`` replaces `total`).
+    /// The timeouts of every request (a request's own ``ClientRequest/timeout`` replaces `total`).
     public var timeouts: Timeouts
-    /// The retry policy of every request (a request's own ``HTTPRequest/retry`` replaces it).
+    /// The retry policy of every request (a request's own ``ClientRequest/retry`` replaces it).
     public var retry: RetryPolicy
     /// The largest response body read into memory, in bytes; larger bodies fail with
     /// ``RoostHTTPClientError/Kind-swift.enum/bodyTooLarge``.

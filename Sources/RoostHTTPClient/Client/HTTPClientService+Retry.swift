@@ -8,7 +8,7 @@ extension HTTPClientService {
     /// retry). A thrown ``RoostHTTPClientError`` is judged as a failure, except one of
     /// kind `httpStatus`, which is judged by its response's status. Waits use `clock`.
     func retrying<Value: Sendable>(
-        _ request: HTTPRequest, attempt: (Int) async throws -> (Value, HTTPResponse)
+        _ request: ClientRequest, attempt: (Int) async throws -> (Value, ClientResponse)
     ) async throws -> Value {
         let policy = request.retry ?? configuration.retry
         var random = SystemRandomNumberGenerator()
@@ -17,7 +17,7 @@ extension HTTPClientService {
             let outcome: RetryPolicy.Attempt.Outcome
             var result: Value?
             var failure: RoostHTTPClientError?
-            var judged: HTTPResponse?
+            var judged: ClientResponse?
             do {
                 let (value, response) = try await attempt(number)
                 result = value

@@ -5,7 +5,7 @@ import NIOPosix
 
 extension HTTPClientService {
     /// Encodes the request body, turning an encoding failure into an `invalidRequest` error.
-    func encodeBody(of request: HTTPRequest) throws(RoostHTTPClientError) -> ByteBuffer? {
+    func encodeBody(of request: ClientRequest) throws(RoostHTTPClientError) -> ByteBuffer? {
         guard let body = request.body else { return nil }
         do {
             return try body.encode()
@@ -17,7 +17,7 @@ extension HTTPClientService {
     }
 
     /// Sends one attempt and returns once the response head arrived; the body streams.
-    func send(_ request: HTTPRequest, body: ByteBuffer?, extraHeaders: HTTPHeaders) async throws -> HTTPClientResponse {
+    func send(_ request: ClientRequest, body: ByteBuffer?, extraHeaders: HTTPHeaders) async throws -> HTTPClientResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
         outgoing.headers = request.headers
@@ -41,7 +41,7 @@ extension HTTPClientService {
     }
 
     /// Reads the whole body of `response`, failing when it exceeds `limit` bytes.
-    func collect(_ response: HTTPClientResponse, of request: HTTPRequest, limit: Int) async throws -> HTTPResponse {
+    func collect(_ response: HTTPClientResponse, of request: ClientRequest, limit: Int) async throws -> ClientResponse {
         let method = request.method.rawValue
         if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {
             throw RoostHTTPClientError(
@@ -50,7 +50,7 @@ extension HTTPClientService {
         }
         do {
             let body = try await response.body.collect(upTo: limit)
-            return HTTPResponse(
+            return ClientResponse(
                 status: response.status, headers: response.headers, body: body, requestMethod: method,
                 requestURL: request.url)
         } catch is NIOTooManyBytesError {
@@ -63,7 +63,7 @@ extension HTTPClientService {
 
     /// Maps an AsyncHTTPClient or NIO error to a ``RoostHTTPClientError``; cancellation
     /// becomes `CancellationError`.
-    func classify(_ error: any Error, of request: HTTPRequest) -> any Error {
+    func classify(_ error: any Error, of request: ClientRequest) -> any Error {
         if error is RoostHTTPClientError || error is CancellationError { return error }
         let method = request.method.rawValue
         func make(_ kind: RoostHTTPClientError.Kind, _ detail: String) -> RoostHTTPClientError {

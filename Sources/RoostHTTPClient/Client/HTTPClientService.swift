@@ -13,7 +13,7 @@ import Synchronization
 /// made after that fail with ``RoostHTTPClientError/Kind-swift.enum/shutdown``.
 ///
 /// Every call applies the configured timeouts and ``RetryPolicy`` and either returns a
-/// complete ``HTTPResponse`` or throws a ``RoostHTTPClientError`` (cancellation throws
+/// complete ``ClientResponse`` or throws a ``RoostHTTPClientError`` (cancellation throws
 /// `CancellationError`).
 ///
 /// ```swift
@@ -77,10 +77,10 @@ public final class HTTPClientService: Service, Sendable {
 
     /// Sends `request`, retrying as its policy allows, and reads the whole body.
     ///
-    /// - Returns: The last response, whatever its status (use ``HTTPResponse/validated(_:)``
+    /// - Returns: The last response, whatever its status (use ``ClientResponse/validated(_:)``
     ///   to turn unexpected statuses into errors).
     /// - Throws: ``RoostHTTPClientError``, or `CancellationError` when cancelled.
-    public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func execute(_ request: ClientRequest) async throws -> ClientResponse {
         let body = try encodeBody(of: request)
         return try await retrying(request) { _ in
             let response = try await self.send(request, body: body, extraHeaders: [:])
@@ -90,23 +90,23 @@ public final class HTTPClientService: Service, Sendable {
     }
 
     /// Sends a GET request.
-    public func get(_ url: String, headers: HTTPHeaders = [:]) async throws -> HTTPResponse {
-        try await execute(HTTPRequest(.GET, url, headers: headers))
+    public func get(_ url: String, headers: HTTPHeaders = [:]) async throws -> ClientResponse {
+        try await execute(ClientRequest(.GET, url, headers: headers))
     }
 
     /// Sends a POST request with a body (not retried by the default policy).
-    public func post(_ url: String, headers: HTTPHeaders = [:], body: RequestBody?) async throws -> HTTPResponse {
-        try await execute(HTTPRequest(.POST, url, headers: headers, body: body))
+    public func post(_ url: String, headers: HTTPHeaders = [:], body: RequestBody?) async throws -> ClientResponse {
+        try await execute(ClientRequest(.POST, url, headers: headers, body: body))
     }
 
     /// Sends a PUT request with a body.
-    public func put(_ url: String, headers: HTTPHeaders = [:], body: RequestBody?) async throws -> HTTPResponse {
-        try await execute(HTTPRequest(.PUT, url, headers: headers, body: body))
+    public func put(_ url: String, headers: HTTPHeaders = [:], body: RequestBody?) async throws -> ClientResponse {
+        try await execute(ClientRequest(.PUT, url, headers: headers, body: body))
     }
 
     /// Sends a DELETE request.
-    public func delete(_ url: String, headers: HTTPHeaders = [:]) async throws -> HTTPResponse {
-        try await execute(HTTPRequest(.DELETE, url, headers: headers))
+    public func delete(_ url: String, headers: HTTPHeaders = [:]) async throws -> ClientResponse {
+        try await execute(ClientRequest(.DELETE, url, headers: headers))
     }
 }
 

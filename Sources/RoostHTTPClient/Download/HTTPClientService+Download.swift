@@ -15,12 +15,12 @@ extension HTTPClientService {
     /// ``RoostHTTPClientError/Kind-swift.enum/httpStatus`` (retried per policy).
     ///
     /// ```swift
-    /// let result = try await http.download(HTTPRequest(.GET, url), to: "/tmp/data.csv") { progress in
+    /// let result = try await http.download(ClientRequest(.GET, url), to: "/tmp/data.csv") { progress in
     ///     logger.debug("\(progress.receivedBytes) of \(progress.totalBytes ?? -1)")
     /// }
     /// ```
     public func download(
-        _ request: HTTPRequest, to path: String, options: DownloadOptions = DownloadOptions(),
+        _ request: ClientRequest, to path: String, options: DownloadOptions = DownloadOptions(),
         progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> DownloadResult {
         let file = PartialFile(destination: path)
@@ -61,10 +61,10 @@ extension HTTPClientService {
 
     /// One attempt: asks for the missing bytes when there are some, writes the body.
     private func downloadAttempt(
-        _ request: HTTPRequest, body: ByteBuffer?, file: PartialFile,
+        _ request: ClientRequest, body: ByteBuffer?, file: PartialFile,
         progress: (@Sendable (DownloadProgress) -> Void)?,
         fileError: (any Error, String) -> RoostHTTPClientError
-    ) async throws -> (DownloadResult, HTTPResponse) {
+    ) async throws -> (DownloadResult, ClientResponse) {
         let offset = file.size
         let validator = offset > 0 ? file.validator : nil
         var extra: HTTPHeaders = [:]
@@ -73,7 +73,7 @@ extension HTTPClientService {
             extra.add(name: "If-Range", value: validator)
         }
         let response = try await send(request, body: body, extraHeaders: extra)
-        let head = HTTPResponse(
+        let head = ClientResponse(
             status: response.status, headers: response.headers, requestMethod: request.method.rawValue,
             requestURL: request.url)
         let range = ContentRange(response.headers.first(name: "Content-Range"))
@@ -85,7 +85,7 @@ extension HTTPClientService {
                     path: file.destination, bytes: offset, status: .ok, headers: response.headers,
                     resumedBytes: offset)
                 return (
-                    result, HTTPResponse(status: .ok, requestMethod: head.requestMethod, requestURL: head.requestURL)
+                    result, ClientResponse(status: .ok, requestMethod: head.requestMethod, requestURL: head.requestURL)
                 )
             }
             do { try file.discard() } catch { throw fileError(error, "could not reset \(file.partPath)") }

@@ -24,7 +24,7 @@ public struct RoostHTTPClientError: RoostError {
         case connection
         /// The server redirected more times than allowed, or in a cycle.
         case tooManyRedirects
-        /// The server answered with a status the caller did not accept (see ``HTTPResponse/validated(_:)``).
+        /// The server answered with a status the caller did not accept (see ``ClientResponse/validated(_:)``).
         case httpStatus
         /// The response body could not be decoded into the requested type.
         case decoding
@@ -46,7 +46,7 @@ public struct RoostHTTPClientError: RoostError {
     public internal(set) var attempts: Int
     /// The response, when the failure is about one (``Kind-swift.enum/httpStatus``,
     /// ``Kind-swift.enum/decoding``).
-    public let response: HTTPResponse?
+    public let response: ClientResponse?
     /// A short, specific description of what went wrong.
     public let detail: String
     /// The error that caused this one.
@@ -55,7 +55,7 @@ public struct RoostHTTPClientError: RoostError {
     /// Creates an error.
     public init(
         _ kind: Kind, method: String, url: String, detail: String, attempts: Int = 1,
-        response: HTTPResponse? = nil, underlying: (any Error)? = nil
+        response: ClientResponse? = nil, underlying: (any Error)? = nil
     ) {
         self.kind = kind
         self.method = method

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 
-/// The body of an ``HTTPRequest`` and its content type.
+/// The body of an ``ClientRequest`` and its content type.
 ///
 /// Bodies are encoded when the request is sent, so an encoding failure surfaces as a
 /// ``RoostHTTPClientError`` of kind ``RoostHTTPClientError/Kind-swift.enum/invalidRequest``

@@ -3,12 +3,12 @@ import NIOHTTP1
 /// One HTTP request to send with ``HTTPClientService/execute(_:)``.
 ///
 /// ```swift
-/// var request = HTTPRequest(.POST, "https://api.example.com/users")
+/// var request = ClientRequest(.POST, "https://api.example.com/users")
 /// request.headers.add(name: "Authorization", value: "Bearer \(token)")
 /// request.body = .json(NewUser(name: "ada"))
 /// let created = try await client.execute(request).validated().decode(as: User.self)
 /// ```
-public struct HTTPRequest: Sendable {
+public struct ClientRequest: Sendable {
     /// The method, for example `.GET`.
     public var method: HTTPMethod
     /// The absolute URL, for example `https://api.example.com/users`.

@@ -12,7 +12,7 @@ import NIOHTTP1
 /// let response = try await client.get("https://api.example.com/users/1")
 /// let user = try response.validated().decode(as: User.self)
 /// ```
-public struct HTTPResponse: Sendable {
+public struct ClientResponse: Sendable {
     /// The response status, for example `.ok`.
     public var status: HTTPResponseStatus
     /// The response headers.
@@ -54,7 +54,7 @@ public struct HTTPResponse: Sendable {
     ///
     /// - Parameter acceptable: The accepted status codes (default: 200–299).
     public func validated(_ acceptable: some RangeExpression<UInt> = 200..<300) throws(RoostHTTPClientError)
-        -> HTTPResponse
+        -> ClientResponse
     {
         guard acceptable.contains(status.code) else {
             throw RoostHTTPClientError(
