@@ -11,7 +11,7 @@ let roostSettings: [SwiftSetting] = [
 let modules = [
     "RoostCore", "RoostScope", "RoostTasks", "RoostCoordination", "RoostRedis", "RoostMySQL",
     "RoostSQL", "RoostHTTP", "RoostConfig", "RoostLogging", "RoostCrypto", "RoostExport",
-    "RoostNTP",
+    "RoostNTP", "RoostHTTPClient",
 ]
 
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
@@ -22,7 +22,14 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 
 /// Test-only dependencies beyond the module itself and RoostTestSupport.
 let extraTestDependencies: [String: [Target.Dependency]] = [
-    "RoostHTTP": [.product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes],
+    "RoostHTTP": [
+        .product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes,
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+    ],
+    "RoostHTTPClient": [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"), serviceLifecycle, log, nioCore, nioPosix,
+    ],
     "RoostNTP": [nioPosix, serviceLifecycle],
     "RoostLogging": [serviceLifecycle, log],
     "RoostRedis": [
@@ -51,6 +58,8 @@ let package = Package(
             traits: [.defaults, "CommandLineArguments", "YAML"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
@@ -113,6 +122,16 @@ let package = Package(
             dependencies: [
                 "RoostCore", "RoostCoordination", log,
                 .product(name: "Hummingbird", package: "hummingbird"), httpTypes, nioCore, nioPosix,
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), serviceLifecycle,
+            ],
+            swiftSettings: roostSettings),
+        .target(
+            name: "RoostHTTPClient",
+            dependencies: [
+                "RoostCore", "RoostTasks", log, serviceLifecycle, nioCore, nioPosix,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: roostSettings),
         .target(
