@@ -14,14 +14,10 @@ root="${1:?usage: scope.sh REPO_ROOT [ROUNDS]}"
 rounds="${2:-3}"
 cd "$root"
 
+source "$root/scripts/lib/bench.sh"
 venv="$root/.bench/venv"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
-if ! "$venv/bin/python" -c 'import asyncscope' 2>/dev/null; then
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'asyncscope==0.12.*' >&2
-fi
-
-(cd Benchmarks && swift build -c release --product bench-scope >&2)
-roost_bin="$(cd Benchmarks && swift build -c release --show-bin-path)/bench-scope"
+roost_bench_venv "$root" 'asyncscope==0.12.*'
+roost_bin="$(roost_bench_build "$root/Benchmarks" bench-scope)"
 
 roost_runs=()
 peer_runs=()

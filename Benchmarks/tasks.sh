@@ -15,14 +15,10 @@ root="${1:?usage: tasks.sh REPO_ROOT [ROUNDS]}"
 rounds="${2:-3}"
 cd "$root"
 
+source "$root/scripts/lib/bench.sh"
 venv="$root/.bench/venv"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
-if ! "$venv/bin/python" -c 'import croniter' 2>/dev/null; then
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'croniter>=6' >&2
-fi
-
-(cd Benchmarks && swift build -c release --product bench-tasks >&2)
-roost_bin="$(cd Benchmarks && swift build -c release --show-bin-path)/bench-tasks"
+roost_bench_venv "$root" 'croniter>=6'
+roost_bin="$(roost_bench_build "$root/Benchmarks" bench-tasks)"
 
 roost_runs=()
 peer_runs=()
