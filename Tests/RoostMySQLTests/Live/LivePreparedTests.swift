@@ -13,7 +13,7 @@ struct LivePreparedTests {
             let uuid = UUID()
             let result = try await connection.query(
                 """
-                SELECT ? AS i, ? AS u, ? AS b, ? AS d, ? AS f, ? AS s, ? AS bytes, ? AS dec, CAST(? AS DATETIME(6)) AS at,
+                SELECT ? AS i, ? AS u, ? AS b, ? AS d, ? AS f, ? AS s, ? AS bytes, ? AS amount, CAST(? AS DATETIME(6)) AS at,
                        ? AS uuid, ? AS n, ? AS data, ? AS t
                 """,
                 [
@@ -30,7 +30,7 @@ struct LivePreparedTests {
             #expect(try row["f"].decode(Float.self) == 2.5)
             #expect(try row["s"].decode(String.self) == "it's \"quoted\" 🐦")
             #expect(try row["bytes"].decode([UInt8].self) == [0, 1, 255])
-            #expect(try row["dec"].decode(Decimal.self) == Decimal(string: "-12345678901234567890.123456789"))
+            #expect(try row["amount"].decode(Decimal.self) == Decimal(string: "-12345678901234567890.123456789"))
             #expect(try row["at"].decode(MySQLDateTime.self) == MySQLDateTime(utc: instant))
             #expect(try abs(row["at"].decode(Date.self).timeIntervalSince(instant)) < 0.000_001)
             #expect(try row["uuid"].decode(UUID.self) == uuid)

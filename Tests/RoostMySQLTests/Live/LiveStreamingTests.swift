@@ -30,7 +30,9 @@ struct LiveStreamingTests {
             #expect(sum == 100_000 * 100_001 / 2)
             let waiting = stream.statistics.mostRowsWaiting
             #expect(waiting >= MySQLConnection.streamHighWatermark)
-            #expect(waiting < 10_000, "at most the window plus one socket read of rows may wait")
+            // At most the window plus the rows of one read cycle (NIO reads up to 4 × 64 KiB
+            // before asking again): about 13,000 of these ~20-byte rows, whatever the total.
+            #expect(waiting < 20_000)
             // The connection is free again.
             #expect(try await connection.query("SELECT 1").rows[0][0].decode(Int.self) == 1)
         }

@@ -13,7 +13,7 @@ struct TypeBatteryTests {
         CREATE TEMPORARY TABLE battery (
           id INT PRIMARY KEY,
           i8 TINYINT, u8 TINYINT UNSIGNED, i16 SMALLINT, u16 SMALLINT UNSIGNED, i24 MEDIUMINT, u24 MEDIUMINT UNSIGNED,
-          i32 INT, u32 INT UNSIGNED, i64 BIGINT, u64 BIGINT UNSIGNED, dec DECIMAL(40,10), f FLOAT, d DOUBLE,
+          i32 INT, u32 INT UNSIGNED, i64 BIGINT, u64 BIGINT UNSIGNED, amount DECIMAL(40,10), f FLOAT, d DOUBLE,
           dt DATE, dtm DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME(6), yr YEAR, s VARCHAR(100), txt TEXT,
           bin BINARY(16), blb BLOB, js JSON, bt BIT(64), en ENUM('a','b'), st SET('x','y','z'), geo GEOMETRY, flag BOOL
         ) CHARACTER SET utf8mb4
@@ -85,7 +85,7 @@ struct TypeBatteryTests {
         #expect(try row["u32"].decode(UInt32.self) == .min)
         #expect(try row["i64"].decode(Int64.self) == .min)
         #expect(try row["u64"].decode(UInt64.self) == .min)
-        #expect(try row["dec"].decode(Decimal.self) == Decimal(string: "-999999999999999999999999999.9999999999"))
+        #expect(try row["amount"].decode(Decimal.self) == Decimal(string: "-999999999999999999999999999.9999999999"))
         #expect(try row["f"].decode(Float.self) == -0.25)
         #expect(try row["d"].decode(Double.self) == -.greatestFiniteMagnitude)
         #expect(try row["dt"].decode(MySQLDateTime.self) == MySQLDateTime(year: 1000, month: 1, day: 1))
@@ -119,8 +119,8 @@ struct TypeBatteryTests {
         #expect(throws: MySQLDecodingError.self) { try row["u64"].decode(Int64.self) }
         #expect(throws: MySQLDecodingError.self) { try row["u8"].decode(Int8.self) }
         #expect(try row["u64"].decode(String.self) == "18446744073709551615")
-        #expect(try row["dec"].decode(String.self) == "999999999999999999999999999999.9999999999")
-        #expect(throws: MySQLDecodingError.self) { try row["dec"].decode(Decimal.self) }
+        #expect(try row["amount"].decode(String.self) == "999999999999999999999999999999.9999999999")
+        #expect(throws: MySQLDecodingError.self) { try row["amount"].decode(Decimal.self) }
         #expect(try row["f"].decode(Float.self) == 1.5)
         #expect(try row["d"].decode(Double.self) == .greatestFiniteMagnitude)
         #expect(try row["dt"].decode(Date.self) == Date(timeIntervalSince1970: 253_402_214_400))

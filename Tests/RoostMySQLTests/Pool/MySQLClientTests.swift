@@ -41,7 +41,7 @@ struct MySQLClientTests {
                     }
                 }
                 let readOnly = try await client.withReadConnection { connection in
-                    try await connection.query("SELECT @@session.transaction_read_only AS ro").rows[0]["ro"].decode(Bool.self)
+                    try await connection.query("SELECT @@session.tx_read_only AS ro").rows[0]["ro"].decode(Bool.self)
                 }
                 #expect(readOnly)
             } catch {
