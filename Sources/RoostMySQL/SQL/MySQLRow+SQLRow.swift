@@ -27,6 +27,19 @@ extension MySQLRow: SQLRow {
     }
 }
 
+extension MySQLRow {
+    /// Decodes the whole row into a `Decodable` model whose property names match the
+    /// column names (nested structs and arrays come from JSON columns).
+    ///
+    /// ```swift
+    /// struct User: Decodable { var id: UInt64; var name: String; var email: String? }
+    /// let users = try result.rows.map { try $0.decode(User.self) }
+    /// ```
+    public func decode<D: Decodable>(_ type: D.Type = D.self) throws -> D {
+        try SQLRowDecoder().decode(D.self, from: self)
+    }
+}
+
 /// Decodes one column value into a `Decodable` type.
 enum MySQLValueDecoder {
     static func decode<D: Decodable>(_ type: D.Type, from value: MySQLValue) throws -> D {

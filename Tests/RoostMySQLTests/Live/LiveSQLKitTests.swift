@@ -70,6 +70,8 @@ struct LiveSQLKitTests {
             let remaining = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
                 .first(decodingColumn: "n", as: Int.self)
             #expect(remaining == 2)
+            let direct = try await connection.query("SELECT * FROM \(table) WHERE id = ?", [3]).rows[0].decode(Planet.self)
+            #expect(direct == Self.planets[2])
             try await sql.drop(table: table).run()
         }
     }
