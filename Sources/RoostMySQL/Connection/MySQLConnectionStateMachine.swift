@@ -107,8 +107,11 @@ struct MySQLConnectionStateMachine {
                 return try greetingReceived(packet.payload)
             case .authenticating(let authentication):
                 return try authenticationPacketReceived(packet.payload, authentication)
-            case .running(let running):
-                return try commandPacketReceived(packet.payload, running)
+            case .running(var running):
+                // Release the state's copy first, so appending a row to `running` does
+                // not copy the rows collected so far (every path below sets the state).
+                state = .closed
+                return try commandPacketReceived(packet.payload, &running)
             case .ready:
                 // Servers send an ERR before closing an idle connection (timeout, shutdown).
                 if packet.header == 0xFF {
@@ -244,8 +247,7 @@ struct MySQLConnectionStateMachine {
 
     // MARK: - Commands
 
-    private mutating func commandPacketReceived(_ payload: ByteBuffer, _ running: Running) throws -> Action {
-        var running = running
+    private mutating func commandPacketReceived(_ payload: ByteBuffer, _ running: inout Running) throws -> Action {
         let header = payload.getInteger(at: payload.readerIndex, as: UInt8.self)
         if header == 0xFF {
             let error = try MySQLERRPacket(payload: payload, capabilities: capabilities).error
