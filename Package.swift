@@ -101,6 +101,7 @@ let package = Package(
                 "RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"), serviceLifecycle, "RoostPoolSupport",
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: roostSettings),
         // Lease logic shared by the driver pools (not a product: an implementation detail).

@@ -43,5 +43,9 @@ let package = Package(
             name: "bench-redis",
             dependencies: [.product(name: "RoostRedis", package: "Roost")],
             swiftSettings: settings),
+        .executableTarget(
+            name: "bench-mysql",
+            dependencies: [.product(name: "RoostMySQL", package: "Roost")],
+            swiftSettings: settings),
     ]
 )

@@ -4,7 +4,9 @@ import NIOCore
 /// A command for the channel handler, with the promise its result completes.
 struct MySQLRequest: Sendable {
     var command: MySQLCommand
-    var promise: EventLoopPromise<MySQLQueryResult>
+    var promise: EventLoopPromise<MySQLResponse>
+    /// Where rows go one by one, for streamed results; `nil` collects them in the result.
+    var rows: MySQLRowStreamSink?
 }
 
 /// The NIO shell around ``MySQLConnectionStateMachine``: feeds it packets, executes its
@@ -25,6 +27,13 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     private var logger: Logger
     private let loginTimeout: TimeAmount
     private var loginTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    /// A streamed result's consumer has enough rows: socket reads wait until it asks.
+    private var readingPaused = false
+    /// A read was requested while paused.
+    private var pendingRead = false
+    /// The consumer of the running streamed result went away: its rows are dropped.
+    private var discardingRows = false
 
     init(
         credentials: MySQLConnectionStateMachine.Credentials, loginPromise: EventLoopPromise<MySQLSessionInfo>,
@@ -34,6 +43,51 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         self.loginPromise = loginPromise
         self.loginTimeout = loginTimeout
         self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        // Events of a stream that is not running (queued, or already finished) change
+        // nothing: a finished stream has nothing left to read, and a queued one that was
+        // dropped finds out when its first row is refused.
+        switch event as? MySQLRowStreamEvent {
+        case .produceMore(let stream):
+            if current?.rows?.statistics === stream { resumeReading() }
+            promise?.succeed()
+        case .consumerLeft(let stream):
+            if current?.rows?.statistics === stream {
+                discardingRows = true
+                resumeReading()
+            }
+            promise?.succeed()
+        case nil:
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    /// Reads again after a stream paused reading.
+    private func resumeReading() {
+        guard readingPaused else { return }
+        readingPaused = false
+        if pendingRead, let context {
+            pendingRead = false
+            context.read()
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -53,6 +107,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         let request = unwrapOutboundIn(data)
         promise?.succeed()
         if let closeReason {
+            request.rows?.source.finish(Self.closedError(closeReason))
             request.promise.fail(Self.closedError(closeReason))
             return
         }
@@ -91,12 +146,28 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
             startNextCommand(context: context)
         case .commandSucceeded(let result):
             let request = current
-            current = nil
-            request?.promise.succeed(result)
+            finishCommand()
+            request?.rows?.source.finish()
+            request?.promise.succeed(.result(result))
             startNextCommand(context: context)
+        case .statementPrepared(let statement):
+            let request = current
+            finishCommand()
+            request?.promise.succeed(.prepared(statement))
+            startNextCommand(context: context)
+        case .rowReceived(let row):
+            guard let sink = current?.rows else { preconditionFailure("rows are only streamed for streaming commands") }
+            guard !discardingRows else { return }
+            sink.statistics.yielded()
+            switch sink.source.yield(row) {
+            case .produceMore: break
+            case .stopProducing: readingPaused = true
+            case .dropped: discardingRows = true
+            }
         case .commandFailed(let error):
             let request = current
-            current = nil
+            finishCommand()
+            request?.rows?.source.finish(error)
             request?.promise.fail(error)
             startNextCommand(context: context)
         case .closeConnection(let error):
@@ -107,18 +178,29 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     }
 
     private func startNextCommand(context: ChannelHandlerContext) {
-        guard current == nil, stateMachine.isReady, let request = queue.popFirst() else { return }
+        while current == nil, stateMachine.isReady, let request = queue.popFirst() {
+            start(request, context: context)
+        }
+    }
+
+    private func start(_ request: MySQLRequest, context: ChannelHandlerContext) {
         logger.trace("MySQL command", metadata: ["mysql.command": "\(request.command)"])
-        guard case .send(let bytes) = stateMachine.start(request.command) else {
+        guard case .send(let bytes) = stateMachine.start(request.command, streaming: request.rows != nil) else {
             preconditionFailure("starting a command always sends it")
         }
         if request.command == .quit {
             closeReason = MySQLConnectionError(.closed, "the connection was closed by the client")
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in
-                request.promise.succeed(MySQLQueryResult())
+                request.promise.succeed(.result(MySQLQueryResult()))
                 boundContext.value.close(promise: nil)
             }
+            return
+        }
+        if !request.command.expectsResponse {
+            // COM_STMT_CLOSE: nothing comes back, so the next command may follow at once.
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            request.promise.succeed(.result(MySQLQueryResult()))
             return
         }
         current = request
@@ -142,13 +224,22 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
             loginPromise.fail(reason)
         }
         if let request = current {
-            current = nil
+            finishCommand()
+            request.rows?.source.finish(reason)
             request.promise.fail(reason)
         }
         while let request = queue.popFirst() {
+            request.rows?.source.finish(Self.closedError(reason))
             request.promise.fail(Self.closedError(reason))
         }
         if firstFailure { context.close(promise: nil) }
+    }
+
+    /// Clears the running command; reading resumes if a stream had paused it.
+    private func finishCommand() {
+        current = nil
+        discardingRows = false
+        resumeReading()
     }
 
     private static func closedError(_ reason: any Error) -> MySQLConnectionError {

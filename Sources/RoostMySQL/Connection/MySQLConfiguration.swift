@@ -38,6 +38,16 @@ public struct MySQLConfiguration: Sendable {
     /// default, like most clients; a machine in the middle could substitute its own key,
     /// so set ``serverPublicKey`` and turn this off on untrusted networks.
     public var allowPublicKeyRetrieval: Bool = true
+    /// How many prepared statements each connection keeps open for reuse by
+    /// ``MySQLConnection/query(_:_:)``; the least recently used one is closed
+    /// (`COM_STMT_CLOSE`) when another is needed. 0 closes every statement after use.
+    /// Default 64; keep the product of this and the connection count below the server's
+    /// `max_prepared_stmt_count`.
+    public var statementCacheCapacity: Int = 64
+    /// Whether every session is made read-only (`SET SESSION TRANSACTION READ ONLY`) at
+    /// login and again after each `COM_RESET_CONNECTION`, so writes fail with server
+    /// error 1792. Use it for replicas behind ``MySQLClient``. Default false.
+    public var readOnly: Bool = false
 
     /// Creates a configuration from its parts.
     public init(host: String, port: Int = 3306, username: String, password: String = "", database: String? = nil) {

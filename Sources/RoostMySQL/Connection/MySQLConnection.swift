@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// One authenticated connection to a MySQL or MariaDB server.
 ///
@@ -25,9 +26,17 @@ public final class MySQLConnection: Sendable {
     /// The underlying channel.
     let channel: any Channel
     let capabilities: MySQLCapabilities
+    /// Prepared statements by SQL text. Commands that use or close cached statements are
+    /// handed to the channel while this lock is held, so they reach the server in the
+    /// order the cache saw them: a statement is never executed after its close.
+    let statements: Mutex<MySQLStatementCache>
+    /// Whether the session is kept read-only (``MySQLConfiguration/readOnly``).
+    let readOnly: Bool
 
-    private init(channel: any Channel, session: MySQLSessionInfo) {
+    private init(channel: any Channel, session: MySQLSessionInfo, statementCacheCapacity: Int, readOnly: Bool) {
         self.channel = channel
+        self.readOnly = readOnly
+        self.statements = Mutex(MySQLStatementCache(capacity: statementCacheCapacity))
         self.serverVersion = session.serverVersion
         self.connectionID = session.connectionID
         self.capabilities = session.capabilities
@@ -78,7 +87,11 @@ public final class MySQLConnection: Sendable {
         }
         do {
             let session = try await loginPromise.futureResult.get()
-            return MySQLConnection(channel: channel, session: session)
+            let connection = MySQLConnection(
+                channel: channel, session: session, statementCacheCapacity: configuration.statementCacheCapacity,
+                readOnly: configuration.readOnly)
+            if configuration.readOnly { try await connection.query(Self.readOnlyStatement) }
+            return connection
         } catch {
             // The handler closes the channel on every login failure; this only makes sure,
             // and a failure to close an already closed channel adds nothing to `error`.
@@ -146,10 +159,39 @@ public final class MySQLConnection: Sendable {
     @discardableResult
     func send(_ command: MySQLCommand, evenIfCancelled: Bool = false) async throws -> MySQLQueryResult {
         if command != .quit && !evenIfCancelled { try Task.checkCancellation() }
-        let promise = channel.eventLoop.makePromise(of: MySQLQueryResult.self)
-        channel.writeAndFlush(MySQLRequest(command: command, promise: promise)).whenFailure { error in
+        if command == .resetConnection {
+            // The server drops every prepared statement of the session.
+            let (reset, readOnly) = statements.withLock { cache in
+                cache.removeAll()
+                return (submit(command), self.readOnly ? submit(.query(Self.readOnlyStatement)) : nil)
+            }
+            let result = try await reset.result()
+            _ = try await readOnly?.result()
+            return result
+        }
+        return try await submit(command).result()
+    }
+
+    /// Makes the session read-only.
+    static let readOnlyStatement = "SET SESSION TRANSACTION READ ONLY"
+
+    /// Hands a command to the channel without waiting; with `rows`, its result rows go
+    /// there one by one.
+    func submit(_ command: MySQLCommand, rows: MySQLRowStreamSink? = nil) -> EventLoopFuture<MySQLResponse> {
+        let promise = channel.eventLoop.makePromise(of: MySQLResponse.self)
+        channel.writeAndFlush(MySQLRequest(command: command, promise: promise, rows: rows)).whenFailure { error in
             promise.fail(MySQLConnectionError(.closed, "the command could not be sent", underlying: error))
         }
-        return try await promise.futureResult.get()
+        return promise.futureResult
+    }
+}
+
+extension EventLoopFuture<MySQLResponse> {
+    /// The query result of a command that produces one.
+    func result() async throws -> MySQLQueryResult {
+        switch try await get() {
+        case .result(let result): return result
+        case .prepared: throw MySQLProtocolError(.unexpected, "a prepared statement where a result was expected")
+        }
     }
 }

@@ -22,6 +22,11 @@ struct MySQLConnectionStateMachine {
         case authenticated(MySQLSessionInfo)
         /// The running command finished.
         case commandSucceeded(MySQLQueryResult)
+        /// `COM_STMT_PREPARE` finished: the statement is ready to execute.
+        case statementPrepared(MySQLPreparedStatement)
+        /// One row of a streamed result arrived (only for commands started with
+        /// `streaming: true`; other commands collect their rows in the result).
+        case rowReceived(MySQLRow)
         /// The running command failed with a server error; the connection stays usable.
         case commandFailed(MySQLServerError)
         /// The connection is unusable: fail everything with this error and close.
@@ -32,6 +37,10 @@ struct MySQLConnectionStateMachine {
 
     enum Phase {
         case awaitingResponse
+        case statementParameters(remaining: Int)
+        case statementParametersEOF
+        case statementColumns(remaining: Int)
+        case statementColumnsEOF
         case columnDefinitions(remaining: Int)
         case columnsEOF
         case rows
@@ -45,7 +54,12 @@ struct MySQLConnectionStateMachine {
 
     struct Running {
         var command: MySQLCommand
+        /// Whether rows go out one by one as `.rowReceived` instead of into the result.
+        var streaming = false
         var phase: Phase = .awaitingResponse
+        /// The statement being prepared.
+        var statement: MySQLPreparedStatement?
+        var statementColumnCount = 0
         var current = MySQLQueryResult()
         var finished: [MySQLQueryResult] = []
     }
@@ -93,8 +107,11 @@ struct MySQLConnectionStateMachine {
                 return try greetingReceived(packet.payload)
             case .authenticating(let authentication):
                 return try authenticationPacketReceived(packet.payload, authentication)
-            case .running(let running):
-                return try commandPacketReceived(packet.payload, running)
+            case .running(var running):
+                // Release the state's copy first, so appending a row to `running` does
+                // not copy the rows collected so far (every path below sets the state).
+                state = .closed
+                return try commandPacketReceived(packet.payload, &running)
             case .ready:
                 // Servers send an ERR before closing an idle connection (timeout, shutdown).
                 if packet.header == 0xFF {
@@ -110,12 +127,17 @@ struct MySQLConnectionStateMachine {
         }
     }
 
-    /// Starts a command; the connection must be ready.
-    mutating func start(_ command: MySQLCommand) -> Action {
+    /// Starts a command; the connection must be ready. With `streaming`, rows of the
+    /// result come out one by one as `.rowReceived`.
+    mutating func start(_ command: MySQLCommand, streaming: Bool = false) -> Action {
         guard case .ready = state else {
             preconditionFailure("a command was started while the connection was not ready")
         }
-        state = command == .quit ? .closed : .running(Running(command: command))
+        switch command {
+        case .quit: state = .closed
+        case .closeStatement: state = .ready
+        default: state = .running(Running(command: command, streaming: streaming))
+        }
         var out = ByteBuffer()
         expectedSequenceID = MySQLPacket.write(payload: command.payload, sequenceID: 0, into: &out)
         return .send(out)
@@ -225,8 +247,7 @@ struct MySQLConnectionStateMachine {
 
     // MARK: - Commands
 
-    private mutating func commandPacketReceived(_ payload: ByteBuffer, _ running: Running) throws -> Action {
-        var running = running
+    private mutating func commandPacketReceived(_ payload: ByteBuffer, _ running: inout Running) throws -> Action {
         let header = payload.getInteger(at: payload.readerIndex, as: UInt8.self)
         if header == 0xFF {
             let error = try MySQLERRPacket(payload: payload, capabilities: capabilities).error
@@ -239,6 +260,9 @@ struct MySQLConnectionStateMachine {
         }
         switch running.phase {
         case .awaitingResponse:
+            if case .prepare = running.command {
+                return try prepareResponseReceived(payload, running)
+            }
             switch header {
             case 0x00:
                 let ok = try MySQLOKPacket(payload: payload, capabilities: capabilities)
@@ -250,8 +274,9 @@ struct MySQLConnectionStateMachine {
             case nil:
                 throw MySQLProtocolError.truncated("command response")
             default:
-                guard case .query = running.command else {
-                    throw MySQLProtocolError(.unexpected, "result set in answer to \(running.command)")
+                switch running.command {
+                case .query, .execute: break
+                default: throw MySQLProtocolError(.unexpected, "result set in answer to \(running.command)")
                 }
                 var buffer = payload
                 let count = try buffer.readLengthEncodedInteger("column count")
@@ -285,8 +310,66 @@ struct MySQLConnectionStateMachine {
                     return finishResultSet(running, warnings: eof.warnings, status: eof.status)
                 }
             }
-            running.current.rows.append(try MySQLRow(textPayload: payload, columns: running.current.columns))
+            let row =
+                if case .execute = running.command {
+                    try MySQLRow(binaryPayload: payload, columns: running.current.columns)
+                } else {
+                    try MySQLRow(textPayload: payload, columns: running.current.columns)
+                }
+            if running.streaming {
+                state = .running(running)
+                return .rowReceived(row)
+            }
+            running.current.rows.append(row)
+        case .statementParameters, .statementParametersEOF, .statementColumns, .statementColumnsEOF:
+            return try prepareResponseReceived(payload, running)
         }
+        state = .running(running)
+        return .wait
+    }
+
+    /// `COM_STMT_PREPARE_OK`, then one definition per parameter and per column, each
+    /// group closed by an EOF unless `CLIENT_DEPRECATE_EOF` is on.
+    private mutating func prepareResponseReceived(_ payload: ByteBuffer, _ running: Running) throws -> Action {
+        var running = running
+        let classicEOF = !capabilities.contains(.deprecateEOF)
+        /// Where to go once the parameter definitions are done.
+        func columnsOrDone() -> Phase? {
+            running.statementColumnCount > 0 ? .statementColumns(remaining: running.statementColumnCount) : nil
+        }
+        var next: Phase?
+        switch running.phase {
+        case .awaitingResponse:
+            guard payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0x00 else {
+                throw MySQLProtocolError(.unexpected, "expected COM_STMT_PREPARE_OK")
+            }
+            let header = try MySQLPreparedStatement.Header(payload: payload)
+            running.statement = MySQLPreparedStatement(id: header.id, parameterCount: header.parameterCount, columns: [])
+            running.statementColumnCount = header.columnCount
+            next = header.parameterCount > 0 ? .statementParameters(remaining: header.parameterCount) : columnsOrDone()
+        case .statementParameters(let remaining):
+            // Parameter definitions carry nothing a client needs; they are checked and skipped.
+            _ = try MySQLColumn(payload: payload)
+            next =
+                remaining > 1 ? .statementParameters(remaining: remaining - 1)
+                : classicEOF ? .statementParametersEOF : columnsOrDone()
+        case .statementColumns(let remaining):
+            running.statement!.columns.append(try MySQLColumn(payload: payload))
+            next = remaining > 1 ? .statementColumns(remaining: remaining - 1) : classicEOF ? .statementColumnsEOF : nil
+        case .statementParametersEOF, .statementColumnsEOF:
+            guard MySQLEOFPacket.matches(payload) else {
+                throw MySQLProtocolError(.unexpected, "expected EOF after statement definitions")
+            }
+            _ = try MySQLEOFPacket(payload: payload)
+            if case .statementParametersEOF = running.phase { next = columnsOrDone() }
+        case .columnDefinitions, .columnsEOF, .rows:
+            throw MySQLProtocolError(.unexpected, "result set in answer to COM_STMT_PREPARE")
+        }
+        guard let next else {
+            state = .ready
+            return .statementPrepared(running.statement!)
+        }
+        running.phase = next
         state = .running(running)
         return .wait
     }

@@ -32,6 +32,7 @@ public final class MySQLConnectionPool: Service {
     /// The configuration the pool was created with.
     public let configuration: MySQLPoolConfiguration
     let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
     private let pool: Pool
     private let requestIDs = Atomic<Int>(0)
 
@@ -43,6 +44,7 @@ public final class MySQLConnectionPool: Service {
     ) {
         self.configuration = configuration
         self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
         var poolConfiguration = ConnectionPoolConfiguration()
         poolConfiguration.minimumConnectionCount = configuration.minimumConnections
         poolConfiguration.maximumConnectionSoftLimit = max(1, configuration.maximumConnections)
@@ -120,6 +122,17 @@ public final class MySQLConnectionPool: Service {
     @discardableResult
     public func query(_ sql: String, leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
         try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql) }
+    }
+
+    /// Runs one statement with `?` placeholders bound to `binds` on a pooled connection
+    /// (a prepared statement when there are binds; see ``MySQLConnection/query(_:_:)``).
+    ///
+    /// ```swift
+    /// let result = try await pool.query("SELECT name FROM users WHERE id = ?", [42])
+    /// ```
+    @discardableResult
+    public func query(_ sql: String, _ binds: [any MySQLEncodable], leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
+        try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql, binds) }
     }
 
     /// Resets a leased connection, or closes it when it is past its lifetime or the reset

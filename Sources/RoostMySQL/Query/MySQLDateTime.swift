@@ -67,6 +67,31 @@ public struct MySQLDateTime: Sendable, Hashable, CustomStringConvertible {
         microsecond = fraction * scale
     }
 
+    /// The UTC calendar fields of an instant, to the microsecond (rounded down).
+    ///
+    /// ```swift
+    /// MySQLDateTime(utc: Date(timeIntervalSince1970: 0))   // 1970-01-01 00:00:00
+    /// ```
+    public init(utc date: Date) {
+        let totalMicroseconds = (date.timeIntervalSince1970 * 1_000_000).rounded(.down)
+        let micros = Int64(exactly: totalMicroseconds) ?? (totalMicroseconds < 0 ? .min : .max)
+        let (seconds, micro) = micros.floorDividedWithRemainder(by: 1_000_000)
+        let (days, secondOfDay) = seconds.floorDividedWithRemainder(by: 86_400)
+        // Civil date from days since 1970-01-01 (proleptic Gregorian).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        self.init(
+            year: Int(year), month: Int(month), day: Int(day), hour: Int(secondOfDay / 3_600),
+            minute: Int(secondOfDay % 3_600 / 60), second: Int(secondOfDay % 60), microsecond: Int(micro))
+    }
+
     /// Whether this is a zero date such as `0000-00-00` (or has a zero month or day).
     public var isZero: Bool { year == 0 || month == 0 || day == 0 }
 
@@ -99,7 +124,12 @@ public struct MySQLDateTime: Sendable, Hashable, CustomStringConvertible {
 extension MySQLDateTime: MySQLDecodable {
     /// Decodes a DATE, DATETIME or TIMESTAMP value.
     public init(mysqlValue: MySQLValue) throws {
-        let text = String(buffer: try mysqlValue.requireBytes(for: MySQLDateTime.self))
+        let bytes = try mysqlValue.requireBytes(for: MySQLDateTime.self)
+        if mysqlValue.format == .binary, let value = mysqlValue.binaryDateTime(bytes) {
+            self = value
+            return
+        }
+        let text = String(buffer: bytes)
         guard let value = MySQLDateTime(text: text) else {
             throw MySQLDecodingError(value: mysqlValue, type: MySQLDateTime.self, reason: "not a date or datetime")
         }
@@ -117,5 +147,14 @@ extension Date: MySQLDecodable {
                 value: mysqlValue, type: Date.self, reason: "zero or invalid dates have no instant; decode MySQLDateTime instead")
         }
         self = date
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity, with a non-negative remainder.
+    fileprivate func floorDividedWithRemainder(by divisor: Int64) -> (Int64, Int64) {
+        let quotient = self / divisor
+        let remainder = self % divisor
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }

@@ -23,7 +23,7 @@ extension Optional: MySQLDecodable where Wrapped: MySQLDecodable {
 extension String: MySQLDecodable {
     /// The text form of any non-NULL value (DECIMAL keeps every digit).
     public init(mysqlValue: MySQLValue) throws {
-        self = String(buffer: try mysqlValue.requireBytes(for: String.self))
+        self = try mysqlValue.requireText(for: String.self)
     }
 }
 
@@ -92,7 +92,12 @@ extension UInt64: MySQLDecodable {
 extension Double: MySQLDecodable {
     /// A DOUBLE, FLOAT, DECIMAL or integer value as a binary floating-point number.
     public init(mysqlValue: MySQLValue) throws {
-        guard let value = Double(String(buffer: try mysqlValue.requireBytes(for: Double.self))) else {
+        let bytes = try mysqlValue.requireBytes(for: Double.self)
+        if mysqlValue.format == .binary, let value = mysqlValue.binaryFloatingPoint(bytes) {
+            self = value
+            return
+        }
+        guard let value = Double(try mysqlValue.requireText(for: Double.self)) else {
             throw MySQLDecodingError(value: mysqlValue, type: Double.self, reason: "not a number")
         }
         self = value
@@ -102,7 +107,12 @@ extension Double: MySQLDecodable {
 extension Float: MySQLDecodable {
     /// A FLOAT, DOUBLE, DECIMAL or integer value as a single-precision number.
     public init(mysqlValue: MySQLValue) throws {
-        guard let value = Float(String(buffer: try mysqlValue.requireBytes(for: Float.self))) else {
+        let bytes = try mysqlValue.requireBytes(for: Float.self)
+        if mysqlValue.format == .binary, let value = mysqlValue.binaryFloatingPoint(bytes) {
+            self = Float(value)
+            return
+        }
+        guard let value = Float(try mysqlValue.requireText(for: Float.self)) else {
             throw MySQLDecodingError(value: mysqlValue, type: Float.self, reason: "not a number")
         }
         self = value
@@ -113,7 +123,7 @@ extension Decimal: MySQLDecodable {
     /// A DECIMAL (or integer) value, exactly. `Decimal` holds 38 significant digits;
     /// wider values throw rather than round: decode them as `String`.
     public init(mysqlValue: MySQLValue) throws {
-        let text = String(buffer: try mysqlValue.requireBytes(for: Decimal.self))
+        let text = try mysqlValue.requireText(for: Decimal.self)
         guard text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }),
             let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
         else {

@@ -1,7 +1,8 @@
 import NIOCore
 
-/// One row of a text-protocol result: the raw value of every column, addressable by
-/// index or by column name.
+/// One row of a result: the raw value of every column, addressable by index or by column
+/// name. Rows from the text protocol (``MySQLConnection/query(_:)``) and from prepared
+/// statements (binary protocol) decode the same way.
 ///
 /// ```swift
 /// let name: String? = try row["name"].decode(String?.self)
@@ -10,14 +11,17 @@ import NIOCore
 public struct MySQLRow: Sendable {
     /// The columns of the result this row belongs to.
     public let columns: [MySQLColumn]
-    /// The raw text-protocol bytes of each value; `nil` is SQL NULL.
+    /// The raw bytes of each value; `nil` is SQL NULL.
     public let values: [ByteBuffer?]
+    /// The protocol encoding of ``values``.
+    public let format: MySQLFormat
 
     /// Creates a row; `values` must have one entry per column.
-    public init(columns: [MySQLColumn], values: [ByteBuffer?]) {
+    public init(columns: [MySQLColumn], values: [ByteBuffer?], format: MySQLFormat = .text) {
         precondition(columns.count == values.count, "a row needs one value per column")
         self.columns = columns
         self.values = values
+        self.format = format
     }
 
     /// Decodes a text-protocol row (`ProtocolText::ResultsetRow`).
@@ -33,6 +37,7 @@ public struct MySQLRow: Sendable {
         }
         self.columns = columns
         self.values = values
+        self.format = .text
     }
 
     /// The number of values.
@@ -40,7 +45,7 @@ public struct MySQLRow: Sendable {
 
     /// The value at `index`.
     public subscript(index: Int) -> MySQLValue {
-        MySQLValue(column: columns[index], bytes: values[index])
+        MySQLValue(column: columns[index], bytes: values[index], format: format)
     }
 
     /// The value of the first column named `name`; throws when no column has that name.

@@ -71,7 +71,12 @@ public struct MySQLTime: Sendable, Hashable, CustomStringConvertible {
 extension MySQLTime: MySQLDecodable {
     /// Decodes a TIME value.
     public init(mysqlValue: MySQLValue) throws {
-        let text = String(buffer: try mysqlValue.requireBytes(for: MySQLTime.self))
+        let bytes = try mysqlValue.requireBytes(for: MySQLTime.self)
+        if mysqlValue.format == .binary, let value = mysqlValue.binaryTime(bytes) {
+            self = value
+            return
+        }
+        let text = String(buffer: bytes)
         guard let value = MySQLTime(text: text) else {
             throw MySQLDecodingError(value: mysqlValue, type: MySQLTime.self, reason: "not a TIME value")
         }

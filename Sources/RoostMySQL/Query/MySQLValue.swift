@@ -1,8 +1,17 @@
 import NIOCore
 import RoostCore
 
-/// One column value of a row, with the column it came from. In the text protocol every
-/// value is its textual form; ``decode(_:)`` turns it into a Swift type.
+/// How the bytes of a value are encoded.
+public enum MySQLFormat: Sendable, Hashable {
+    /// The text protocol (`COM_QUERY`): every value is its textual form.
+    case text
+    /// The binary protocol (prepared statements): integers and floats as little-endian
+    /// bytes, dates and times as packed fields, everything else as in the text protocol.
+    case binary
+}
+
+/// One column value of a row, with the column it came from. ``decode(_:)`` turns it into
+/// a Swift type, whichever protocol produced it.
 ///
 /// ```swift
 /// let id = try row["id"].decode(UInt64.self)
@@ -14,18 +23,26 @@ public struct MySQLValue: Sendable {
     public let column: MySQLColumn
     /// The raw bytes; `nil` for SQL NULL.
     public let bytes: ByteBuffer?
+    /// The encoding of ``bytes``.
+    public let format: MySQLFormat
 
     /// Creates a value.
-    public init(column: MySQLColumn, bytes: ByteBuffer?) {
+    public init(column: MySQLColumn, bytes: ByteBuffer?, format: MySQLFormat = .text) {
         self.column = column
         self.bytes = bytes
+        self.format = format
     }
 
     /// Whether the value is SQL NULL.
     public var isNull: Bool { bytes == nil }
 
-    /// The value as text (UTF-8), or `nil` for NULL.
-    public var string: String? { bytes.map { String(buffer: $0) } }
+    /// The value as text, or `nil` for NULL: the bytes as UTF-8, or for binary-protocol
+    /// numbers, dates and times the text the text protocol would have sent.
+    public var string: String? {
+        guard let bytes else { return nil }
+        if format == .binary, let text = binaryText(bytes) { return text }
+        return String(buffer: bytes)
+    }
 
     /// Decodes the value as `T`; throws ``MySQLDecodingError`` when the value does not fit.
     public func decode<T: MySQLDecodable>(_ type: T.Type = T.self) throws -> T {
@@ -43,6 +60,18 @@ public struct MySQLValue: Sendable {
     func parseInteger<T: FixedWidthInteger>(as type: T.Type) throws -> T {
         let bytes = try requireBytes(for: type)
         if column.type == .bit { return try bitValue(bytes, as: type) }
+        if format == .binary, let integer = binaryInteger(bytes) {
+            let converted: T? =
+                switch integer {
+                case .signed(let value): T(exactly: value)
+                case .unsigned(let value): T(exactly: value)
+                }
+            guard let converted else { throw MySQLDecodingError(value: self, type: type, reason: "out of range") }
+            return converted
+        }
+        if format == .binary, let text = binaryText(bytes) {
+            return try MySQLValue(column: column, bytes: ByteBuffer(string: text)).parseInteger(as: type)
+        }
         let view = bytes.readableBytesView
         var index = view.startIndex
         var negative = false
