@@ -100,7 +100,8 @@ enum ContentCoding: String, CaseIterable {
             let weight = weights[coding.rawValue] ?? wildcard ?? 0
             return weight > 0 ? (coding, weight) : nil
         }
-        return ranked.max { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 != .deflate) }?.0
+        // At equal weight gzip ranks above deflate.
+        return ranked.max { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 == .deflate && $1.0 == .gzip) }?.0
     }
 }
 

@@ -81,7 +81,9 @@ final class HTTPMetricSeries: Sendable {
     }
 
     func record(route: String?, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {
-        let key = Key(route: route ?? "unmatched", method: Self.label(method), status: Int(status.code))
+        // Hummingbird names unmatched requests "NotFound"; real route patterns start with "/".
+        let pattern = route.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"
+        let key = Key(route: pattern, method: Self.label(method), status: Int(status.code))
         let pair = made.withLock { made in
             if let pair = made[key] { return pair }
             let labels = [("route", key.route), ("method", key.method), ("status", String(key.status))]
