@@ -12,6 +12,7 @@ import RoostHTTP
 let mode = CommandLine.arguments.dropFirst().first ?? "roost"
 let port = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 8081
 let configuration = ApplicationConfiguration(address: .hostname("127.0.0.1", port: port))
+let requestIDHeader = RequestIDMiddleware<BasicRoostRequestContext>.headerName
 
 struct BareHealth: Encodable {
     var status = "up"
@@ -33,12 +34,12 @@ case "bare":
     let started = ContinuousClock.now
     let router = Router()
     router.get("/health") { request, context -> Response in
-        let id = request.headers[HTTPField.Name("x-request-id")!] ?? UUID().uuidString.lowercased()
+        let id = request.headers[requestIDHeader] ?? UUID().uuidString.lowercased()
         let uptime = started.duration(to: .now)
         let envelope = BareEnvelope(
             data: BareHealth(uptime_s: Double(uptime.components.seconds)), request_id: id)
         var response = try context.responseEncoder.encode(envelope, from: request, context: context)
-        response.headers[HTTPField.Name("x-request-id")!] = id
+        response.headers[requestIDHeader] = id
         return response
     }
     try await Application(router: router, configuration: configuration).runService()
