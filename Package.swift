@@ -23,7 +23,9 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 /// Test-only dependencies beyond the module itself and RoostTestSupport.
 let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostHTTP": [
-        .product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes,
+        .product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes, "RoostCrypto",
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "CompressNIO", package: "compress-nio"),
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
     ],
     "RoostHTTPClient": [
@@ -68,6 +70,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -121,9 +126,13 @@ let package = Package(
         .target(
             name: "RoostHTTP",
             dependencies: [
-                "RoostCore", "RoostCoordination", log,
+                "RoostCore", "RoostCoordination", "RoostCrypto", log,
                 .product(name: "Hummingbird", package: "hummingbird"), httpTypes, nioCore, nioPosix,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), serviceLifecycle,
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
             swiftSettings: roostSettings),
         .target(

@@ -15,8 +15,10 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
-            name: "bench-http-hello",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            name: "bench-http",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "RoostHTTP", package: "Roost"),
+            ],
             swiftSettings: settings),
         .executableTarget(
             name: "bench-scope",

@@ -1,4 +1,4 @@
-"""FastAPI + uvicorn peer for `scripts/bench http-hello`: the same /health envelope
+"""FastAPI + uvicorn peer for `scripts/bench http`: the same /health envelope
 the Python suites answer (request id from the header or a new uuid)."""
 import sys
 import time

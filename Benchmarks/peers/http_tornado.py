@@ -1,4 +1,4 @@
-"""Tornado peer for `scripts/bench http-hello`: the same /health envelope."""
+"""Tornado peer for `scripts/bench http`: the same /health envelope."""
 import asyncio
 import json
 import sys

@@ -36,9 +36,9 @@ public struct BasicRoostRequestContext: RoostRequestContext, RemoteAddressReques
     }
 
     /// JSON with sorted keys and ISO 8601 dates, so envelopes read the same every time.
-    public var responseEncoder: JSONEncoder { Self.encoder }
+    public var responseEncoder: JSONEncoder { Self.sharedEncoder }
 
-    private static let encoder: JSONEncoder = {
+    static let sharedEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -15,6 +15,13 @@ public protocol EnvelopeError: Error {
     var publicMessage: String { get }
     /// Details shown to the client, such as field errors.
     var extra: JSONValue? { get }
+    /// Headers the response must carry, such as `WWW-Authenticate` on a `401`.
+    var headers: HTTPFields { get }
+}
+
+extension EnvelopeError {
+    /// No extra headers.
+    public var headers: HTTPFields { [:] }
 }
 
 /// An application error to throw from a route: its code, status, message and details

@@ -44,6 +44,7 @@ public struct ErrorEnvelopeMiddleware<Context: RoostRequestContext>: RouterMiddl
         let envelope: EmptyEnvelope
         switch error {
         case let error as any EnvelopeError:
+            headers = error.headers
             envelope = EmptyEnvelope(
                 code: error.envelopeCode, data: nil, msg: error.publicMessage, requestID: context.requestID,
                 extra: error.extra, status: error.status)
