@@ -183,7 +183,7 @@ let package = Package(
             name: "roost-lock-stress", dependencies: ["RoostRedis"], path: "Tests/RoostLockStress",
             swiftSettings: roostSettings),
         .target(
-            name: "RoostTestSupport", dependencies: ["RoostCore", log, nioCore],
+            name: "RoostTestSupport", dependencies: ["RoostCore", "RoostTasks", log, nioCore],
             path: "Tests/RoostTestSupport", swiftSettings: roostSettings),
         // Behaviour every RoostCoordination implementation must show, run by the tests of
         // each implementation (in-memory and Redis).

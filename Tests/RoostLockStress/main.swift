@@ -5,10 +5,11 @@
 //       "<fencing token> <start ns> <end ns>" (monotonic clock, shared by all processes on
 //       the machine) to OUT_FILE, and checks a shared Redis counter that must be 1 while held.
 //   roost-lock-stress hold REDIS_URL KEY TTL_MS
-//       Acquires KEY with TTL_MS, prints "acquired <fencing token>" and sleeps until killed.
+//       Acquires KEY with TTL_MS, prints "acquired <fencing token> <pid>" and sleeps until killed.
 //   roost-lock-stress consume REDIS_URL NAMESPACE GROUP OUT_FILE
 //       Handles durable "test.numbered" events of GROUP on a RedisEventBus in NAMESPACE,
-//       appending each event's number as a line to OUT_FILE, until killed.
+//       appending each event's number as a line to OUT_FILE, until killed; prints
+//       "started <pid>" first.
 import Foundation
 import RoostCoordination
 import RoostRedis
@@ -49,6 +50,7 @@ enum Consumer {
         let bus = RedisEventBus(configuration: configuration)
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        FileHandle.standardOutput.write(Data("started \(getpid())\n".utf8))
         let mode = SubscriptionMode.durable(group: group, redeliverAfter: .milliseconds(500), maxDeliveries: 2)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await bus.run() }
@@ -96,7 +98,7 @@ case "cycle":
 case "hold":
     guard let ttl = Int(arguments[4]) else { exit(2) }
     let lease = try await lock.acquire(key, ttl: .milliseconds(ttl), timeout: .seconds(30))
-    FileHandle.standardOutput.write(Data("acquired \(lease.fencingToken)\n".utf8))
+    FileHandle.standardOutput.write(Data("acquired \(lease.fencingToken) \(getpid())\n".utf8))
     while true { try await Task.sleep(for: .seconds(3_600)) }
 default:
     exit(2)

@@ -30,6 +30,10 @@ import Testing
                 as: Killed.self)
             #expect(killed.count == 2)
             try await admin.close()
+            // A statement may still meet one of the two terminated connections before the
+            // pool has seen it close (the server's 57P01 answers it); at most those two fail.
+            var failures = 0
+            while failures < 2, (try? await db.count(from: "t")) == nil { failures += 1 }
             for _ in 0..<4 {
                 #expect(try await db.count(from: "t") == 0)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import RoostTasks
 import Testing
 
 /// The Python interpreter, with openpyxl, that `scripts/test` prepares for tests that
@@ -42,42 +43,21 @@ public enum TestPython {
         return try await runProgram(python, ["-c", script] + arguments)
     }
 
-    /// Runs a program to completion and returns its standard output.
+    /// Runs a program to completion (within five minutes) and returns its standard output.
     ///
-    /// The wait suspends instead of blocking a thread: tests run on the few threads of the
-    /// cooperative pool, and a blocked one would stall every other test meanwhile.
+    /// It runs through RoostTasks' `ProcessCommand` (swift-subprocess): the wait suspends
+    /// instead of blocking one of the cooperative pool's few threads, and the child is
+    /// reaped by the same machinery as every other subprocess of the test run.
     public static func runProgram(
         _ executable: String, _ arguments: [String], in workingDirectory: URL? = nil
     ) async throws -> String {
-        let directory = FileManager.default.temporaryDirectory
-        let outputFile = directory.appendingPathComponent("roost-program-\(UUID()).out")
-        let errorFile = directory.appendingPathComponent("roost-program-\(UUID()).err")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outputFile)
-            try? FileManager.default.removeItem(at: errorFile)
+        let command = ProcessCommand(
+            executable, arguments, workingDirectory: workingDirectory?.path, timeout: .seconds(300))
+        do {
+            return try await command.run().standardOutput
+        } catch {
+            throw PythonFailure(description: "\(executable) failed: \(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        guard process.terminationStatus == 0 else {
-            let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-            throw PythonFailure(description: "\(executable) exited with status \(process.terminationStatus): \(errors)")
-        }
-        return (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
     }
 }
 

@@ -79,4 +79,36 @@ struct RedisCoordinationTimingTests {
         try await waitUntil { try await limiter.acquire("k").allowed }
         try await connection.close()
     }
+
+    @Test func cacheEntriesExpireOnTheServerAndASetReplacesTheExpiry() async throws {
+        let connection = try await connectToTestServer()
+        let cache = RedisCache(client: connection, namespace: "\(uniqueKeyPrefix()):cache:")
+        try await cache.set("long", to: "b", ttl: .seconds(30))
+        let left = try #require(try await remaining(connection, "\(cache.namespace){long}"))
+        #expect(left > .zero && left <= .seconds(30))
+        try await cache.set("long", to: "c", ttl: .seconds(600))
+        #expect(try #require(try await remaining(connection, "\(cache.namespace){long}")) > .seconds(60))
+        try await cache.set("short", to: "a", ttl: .milliseconds(200))
+        try await waitUntil { try await cache.get("short", as: String.self) == nil }
+        #expect(try await cache.get("long", as: String.self) == "c")
+        try await connection.close()
+    }
+
+    @Test func aConcurrencySlotNotRenewedFreesItselfAndARenewedOneStays() async throws {
+        let connection = try await connectToTestServer()
+        let limiter = RedisConcurrencyLimiter(client: connection, namespace: "\(uniqueKeyPrefix()):slots:")
+        let dead = try #require(try await limiter.tryAcquire("k", limit: 1, ttl: .milliseconds(300)))
+        let alive = try #require(try await limiter.tryAcquire("renewed", limit: 1, ttl: .seconds(30)))
+        try await waitUntil { try await limiter.holderCount("k") == 0 }
+        #expect(try await limiter.extend(alive, ttl: .seconds(30)))
+        #expect(try await limiter.holderCount("renewed") == 1)
+        let next = try #require(try await limiter.tryAcquire("k", limit: 1, ttl: .seconds(30)))
+        #expect(next.fencingToken > dead.fencingToken)
+        #expect(try await limiter.extend(dead, ttl: .seconds(1)) == false)
+        #expect(dead.lostError?.reason == .expired)
+        #expect(try await limiter.release(dead) == false)
+        #expect(try await limiter.release(next))
+        #expect(try await limiter.release(alive))
+        try await connection.close()
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RoostCoordination
 import RoostCoordinationContracts
+import RoostTasks
 import RoostTestSupport
 import Testing
 
@@ -61,12 +62,15 @@ extension RedisEventBusTests {
             let victimOutput = FileManager.default.temporaryDirectory.appendingPathComponent("roost-consumer-\(UUID()).txt")
             defer { try? FileManager.default.removeItem(at: victimOutput) }
             let url = try TestServer.redis.url().absoluteString
-            let victim = try StressProcess(["consume", url, namespace, "workers", victimOutput.path])
             func victimNumbers() -> [Int] {
                 ((try? String(contentsOf: victimOutput, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int($0) }
             }
-            try await handledUntil(seconds: 60) { victimNumbers().count >= 2_000 }
-            await victim.kill()
+            try await withStressProcess(["consume", url, namespace, "workers", victimOutput.path]) { victim in
+                _ = try await victim.pid()
+                try await handledUntil(seconds: 60) { victimNumbers().count >= 2_000 }
+                victim.kill()
+                try await victim.waitUntilEnded()
+            }
 
             let handled = Shared<Set<Int>>([])
             // Handles events until it throws (poison): then it subscribes again.

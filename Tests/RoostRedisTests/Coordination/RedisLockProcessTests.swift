@@ -1,6 +1,7 @@
 import Foundation
 import RoostCoordination
 import RoostCoordinationContracts
+import RoostTasks
 import RoostTestSupport
 import Testing
 
@@ -25,10 +26,7 @@ struct RedisLockProcessTests {
         let outputs = (0..<Self.processes).map { directory.appendingPathComponent("holds-\($0).txt").path }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for output in outputs {
-                group.addTask {
-                    let status = try await runStress(["cycle", url, key, "\(Self.acquisitionsEach)", output])
-                    #expect(status == 0, "a stress process failed; see its standard error above")
-                }
+                group.addTask { try await runStress(["cycle", url, key, "\(Self.acquisitionsEach)", output]) }
             }
             try await group.waitForAll()
         }
@@ -59,20 +57,24 @@ struct RedisLockProcessTests {
     func killedHolderReleasesAfterTTL() async throws {
         let url = try TestServer.redis.url().absoluteString
         let key = "\(uniqueKeyPrefix()):killed-holder"
-        let holder = try StressProcess(["hold", url, key, "3000"])
-        let line = try await holder.firstLine()
-        let holderFence = try #require(line.split(separator: " ").last.flatMap { UInt64($0) }, "holder said: \(line)")
-        await holder.kill()
+        let holderFence = try await withStressProcess(["hold", url, key, "10000"]) { holder in
+            let line = try await holder.firstLine()
+            let fence = try #require(line.split(separator: " ").dropFirst().first.flatMap { UInt64($0) }, "holder said: \(line)")
+            _ = try await holder.pid()
+            holder.kill()
+            try await holder.waitUntilEnded()
+            return fence
+        }
 
         let connection = try await connectToTestServer()
         let lock = RedisLock(client: connection)
         // The server still counts the dead holder's lease down: the key stays held until
         // its TTL has passed, then the next acquire gets it with a larger fencing token.
         let left = try #require(try await connection.send(RedisCommand("PTTL", .string("roost:lock:{\(key)}"))).integer)
-        #expect(left > 0 && left <= 3_000)
+        #expect(left > 0 && left <= 10_000)
         let clock = ContinuousClock()
         let start = clock.now
-        let lease = try await lock.acquire(key, ttl: .seconds(5), timeout: .seconds(20))
+        let lease = try await lock.acquire(key, ttl: .seconds(5), timeout: .seconds(40))
         let waited = start.duration(to: clock.now)
         #expect(waited >= .milliseconds(left) - .milliseconds(50), "acquired \(waited) after the kill, \(left) ms early")
         #expect(lease.fencingToken > holderFence)
@@ -95,58 +97,81 @@ func stressExecutable() throws -> URL {
     throw StressProcessError(description: "roost-lock-stress was not built next to the tests; run `swift build` first")
 }
 
-/// Runs the stress executable to its end and returns its exit status.
-func runStress(_ arguments: [String]) async throws -> Int32 {
-    let process = try StressProcess(arguments)
-    return await process.exitStatus()
+/// Runs the stress executable to its end; throws if it fails.
+func runStress(_ arguments: [String]) async throws {
+    _ = try await ProcessCommand(try stressExecutable().path, arguments, timeout: .seconds(240)).run()
 }
 
 struct StressProcessError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// One running `roost-lock-stress` process. Its standard output goes to a file that is
-/// polled, so that no test blocks a thread of the cooperative pool while it waits.
-final class StressProcess: Sendable {
-    private let process: Process
-    private let outputFile: URL
-
-    init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = try stressExecutable()
-        process.arguments = arguments
-        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("roost-stress-\(UUID()).out")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        try process.run()
-        self.process = process
+/// Runs a long-lived stress process in `body`'s scope: `body` gets the lines the process
+/// has printed so far and its id (from its first line), and may SIGKILL it. The process
+/// runs through RoostTasks' `ProcessCommand`, which reaps it; it is killed when the
+/// scope ends if it still runs.
+func withStressProcess<R: Sendable>(
+    _ arguments: [String], _ body: (StressProcessHandle) async throws -> R
+) async throws -> R {
+    let handle = StressProcessHandle()
+    let command = ProcessCommand(try stressExecutable().path, arguments)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+            // Killing it makes run() throw: that is how this process is meant to end.
+            _ = try? await command.run { line in handle.lines.update { $0.append(line) } }
+            handle.ended.set(true)
+        }
+        do {
+            let result = try await body(handle)
+            handle.kill()
+            try await group.waitForAll()
+            return result
+        } catch {
+            handle.kill()
+            throw error
+        }
     }
+}
 
-    deinit { try? FileManager.default.removeItem(at: outputFile) }
+/// What a test sees of a running stress process.
+final class StressProcessHandle: Sendable {
+    let lines = Shared<[String]>([])
+    let ended = Shared(false)
 
-    /// The first line the process writes to standard output, within 30 seconds.
+    /// The first line the process printed, within 30 seconds.
     func firstLine() async throws -> String {
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, text.contains("\n") {
-                return String(line)
-            }
-            guard process.isRunning else { break }
+            if let line = lines.value.first { return line }
+            guard !ended.value else { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw StressProcessError(description: "roost-lock-stress wrote no line (still running: \(process.isRunning))")
+        throw StressProcessError(description: "roost-lock-stress printed no line (ended: \(ended.value))")
     }
 
-    /// Kills the process with SIGKILL and waits until it is gone.
-    func kill() async {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        _ = await exitStatus()
+    /// The process id, the last field of the first line.
+    func pid() async throws -> pid_t {
+        let line = try await firstLine()
+        guard let pid = line.split(separator: " ").last.flatMap({ pid_t($0) }) else {
+            throw StressProcessError(description: "no process id in \(line)")
+        }
+        return pid
     }
 
-    /// Waits for the process to end.
-    func exitStatus() async -> Int32 {
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+    /// Sends SIGKILL (again, harmlessly, if it already ended).
+    func kill() {
+        guard let line = lines.value.first, let pid = line.split(separator: " ").last.flatMap({ pid_t($0) }) else {
+            return
+        }
+        if !ended.value { Foundation.kill(pid, SIGKILL) }
+    }
+
+    /// Waits until the process has ended, up to 30 seconds.
+    func waitUntilEnded() async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while !ended.value {
+            guard ContinuousClock.now < deadline else { throw StressProcessError(description: "the process did not end") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
