@@ -126,7 +126,7 @@ private func temporaryPath(_ name: String) -> String {
             print(len(rows), last[0], last[1], last[2], last[3], last[4].isoformat(), last[8], last[9])
             """
         let output = try await TestPython.run(script: script, arguments: [path])
-        #expect(output == "100001 99999 name 99999 24999.75 False 2025-11-22T15:53:06 None tail\n")
+        #expect(output.trimmingCharacters(in: .newlines) == "100001 99999 name 99999 24999.75 False 2025-11-22T15:53:06 None tail")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/libreoffice"), "libreoffice is not installed"))

@@ -64,19 +64,24 @@ struct RedisCoordinationTimingTests {
         try await connection.close()
     }
 
+    /// A long window for the denial (no stall can end it), a short one for recovery.
     @Test(arguments: [
-        RateLimitStrategy.fixedWindow(limit: 2, window: .seconds(4)),
-        .tokenBucket(capacity: 2, refill: 1, interval: .seconds(4)),
-        .slidingWindow(limit: 2, window: .seconds(4)),
+        (RateLimitStrategy.fixedWindow(limit: 2, window: .seconds(600)), RateLimitStrategy.fixedWindow(limit: 2, window: .milliseconds(300))),
+        (.tokenBucket(capacity: 2, refill: 1, interval: .seconds(600)), .tokenBucket(capacity: 2, refill: 1, interval: .milliseconds(300))),
+        (.slidingWindow(limit: 2, window: .seconds(600)), .slidingWindow(limit: 2, window: .milliseconds(300))),
     ])
-    func deniedRequestsAreAllowedAgainAfterRetryAfter(_ strategy: RateLimitStrategy) async throws {
+    func deniedRequestsAreAllowedAgainAfterRetryAfter(_ strategies: (long: RateLimitStrategy, short: RateLimitStrategy))
+        async throws
+    {
         let connection = try await connectToTestServer()
-        let limiter = RedisRateLimiter(client: connection, strategy: strategy, namespace: "\(uniqueKeyPrefix()):rate:")
-        #expect(try await limiter.acquire("k", cost: 2).allowed)
-        let denied = try await limiter.acquire("k")
+        let long = RedisRateLimiter(client: connection, strategy: strategies.long, namespace: "\(uniqueKeyPrefix()):rate:")
+        #expect(try await long.acquire("k", cost: 2).allowed)
+        let denied = try await long.acquire("k")
         #expect(denied.allowed == false)
-        #expect(denied.retryAfter > .zero && denied.retryAfter <= .seconds(4))
-        try await waitUntil { try await limiter.acquire("k").allowed }
+        #expect(denied.retryAfter > .seconds(500) && denied.retryAfter <= .seconds(600))
+        let short = RedisRateLimiter(client: connection, strategy: strategies.short, namespace: "\(uniqueKeyPrefix()):rate:")
+        #expect(try await short.acquire("k", cost: 2).allowed)
+        try await waitUntil { try await short.acquire("k").allowed }
         try await connection.close()
     }
 

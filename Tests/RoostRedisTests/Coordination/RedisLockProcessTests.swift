@@ -70,10 +70,10 @@ struct RedisLockProcessTests {
         let lock = RedisLock(client: connection)
         // The server still counts the dead holder's lease down: the key stays held until
         // its TTL has passed, then the next acquire gets it with a larger fencing token.
+        let clock = ContinuousClock()
+        let start = clock.now  // before the PTTL read, so the wait measured cannot be shorter than `left`
         let left = try #require(try await connection.send(RedisCommand("PTTL", .string("roost:lock:{\(key)}"))).integer)
         #expect(left > 0 && left <= 10_000)
-        let clock = ContinuousClock()
-        let start = clock.now
         let lease = try await lock.acquire(key, ttl: .seconds(5), timeout: .seconds(40))
         let waited = start.duration(to: clock.now)
         #expect(waited >= .milliseconds(left) - .milliseconds(50), "acquired \(waited) after the kill, \(left) ms early")
