@@ -83,6 +83,12 @@ public final class RedisLock: DistributedLock {
         return fence > 0 ? UInt64(fence) : nil
     }
 
+    /// Raises the fencing counter of `key` to at least `value` (Redlock keeps its servers'
+    /// counters in step with this).
+    func raiseFence(_ key: String, to value: UInt64) async throws {
+        try await Self.raiseFenceScript.run(on: client, keys: [fenceKey(key)], arguments: [.integer(Int64(value))])
+    }
+
     /// Deletes `key` if `token` holds it.
     func release(_ key: String, token: String) async throws -> Bool {
         try Self.flag(try await Self.releaseScript.run(on: client, keys: [lockKey(key)], arguments: [.string(token)]))
@@ -126,6 +132,15 @@ public final class RedisLock: DistributedLock {
         """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
           return redis.call('INCR', KEYS[2])
+        end
+        return 0
+        """)
+
+    /// KEYS fence; ARGV value. Sets the counter to the value if it is lower.
+    static let raiseFenceScript = RedisScript(
+        """
+        if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
+          redis.call('SET', KEYS[1], ARGV[1])
         end
         return 0
         """)

@@ -11,10 +11,11 @@ import RoostTasks
 /// partial acquisition is undone on every server. Extend needs the quorum too; release
 /// goes to every server.
 ///
-/// The fencing token is the largest of the per-server counters the quorum returned. It
-/// grows strictly as long as servers keep their data (persistence on, no failover to a
-/// replica that lags); give the protected storage a single source of truth when that
-/// cannot be promised.
+/// The fencing token is the largest of the per-server counters the quorum returned, and
+/// every server's counter is then raised to it. Since any two quorums share a server, the
+/// next holder's token is larger, as long as servers keep their data (persistence on, no
+/// failover to a replica that lags) and the raise lands before the lease expires; give the
+/// protected storage a single source of truth when that cannot be promised.
 ///
 /// ```swift
 /// let redlock = RedisRedlock(clients: [poolA, poolB, poolC])
@@ -65,6 +66,9 @@ public final class RedisRedlock: DistributedLock {
         let validity = ttl - start.duration(to: clock.now) - (ttl * driftFactor + .milliseconds(2))
         let fences = answers.compactMap { try? $0.get() }.compactMap { $0 }
         if fences.count >= quorum, validity > .zero, let fence = fences.max() {
+            // Raise every server's counter to the token: any later quorum shares a server
+            // with this one, so its token comes out larger.
+            _ = await onEveryServer { try await $0.raiseFence(key, to: fence) }
             return LockLease(key: key, token: token, fencingToken: fence, ttl: ttl)
         }
         _ = await onEveryServer { try await $0.release(key, token: token) }
