@@ -6,12 +6,7 @@
 //       the machine) to OUT_FILE, and checks a shared Redis counter that must be 1 while held.
 //   roost-lock-stress hold REDIS_URL KEY TTL_MS
 //       Acquires KEY with TTL_MS, prints "acquired <fencing token> <pid>" and sleeps until killed.
-//   roost-lock-stress consume REDIS_URL NAMESPACE GROUP OUT_FILE
-//       Handles durable "test.numbered" events of GROUP on a RedisEventBus in NAMESPACE,
-//       appending each event's number as a line to OUT_FILE, until killed; prints
-//       "started <pid>" first.
 import Foundation
-import RoostCoordination
 import RoostRedis
 
 #if canImport(Glibc)
@@ -33,47 +28,6 @@ guard arguments.count >= 5 else {
     FileHandle.standardError.write(Data("usage: roost-lock-stress cycle|hold REDIS_URL KEY ...\n".utf8))
     exit(2)
 }
-/// The event the durable-consumer test publishes.
-struct NumberedEvent: Event {
-    static let eventType = "test.numbered"
-    let number: Int
-}
-
-/// Handles durable events until killed; see the usage at the top.
-enum Consumer {
-    struct Poison: Error {}
-
-    static func run(url: String, namespace: String, group: String, outputPath: String) async throws {
-        var configuration = RedisEventBus.Configuration(connection: try RedisConnectionConfiguration(url: url))
-        configuration.namespace = namespace
-        configuration.pollInterval = .milliseconds(200)
-        let bus = RedisEventBus(configuration: configuration)
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        FileHandle.standardOutput.write(Data("started \(getpid())\n".utf8))
-        let mode = SubscriptionMode.durable(group: group, redeliverAfter: .milliseconds(500), maxDeliveries: 2)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await bus.run() }
-            // Numbers ending in 999 are poison: handling them fails, so they end up dead-lettered.
-            while true {
-                do {
-                    try await bus.listen(to: NumberedEvent.self, mode: mode) { event in
-                        if event.number % 1_000 == 999 { throw Poison() }
-                        output.write(Data("\(event.number)\n".utf8))
-                    }
-                } catch is Poison {
-                    continue
-                }
-            }
-        }
-    }
-}
-
-if arguments[1] == "consume", arguments.count == 6 {
-    try await Consumer.run(url: arguments[2], namespace: arguments[3], group: arguments[4], outputPath: arguments[5])
-    exit(0)
-}
-
 let connection = try await RedisConnection.connect(configuration: RedisConnectionConfiguration(url: arguments[2]))
 let lock = RedisLock(client: connection)
 let key = arguments[3]
