@@ -25,7 +25,7 @@ struct SingleInstanceTaskTests {
             for tick in 1...10 {
                 await clock.waitForSleepers(count: 3)
                 clock.advance(by: .seconds(10))
-                try await waitUntil("tick \(tick) ran") { runs.withLock { $0.count } == tick }
+                try await pollUntil("tick \(tick) ran", every: .milliseconds(1)) { runs.withLock { $0.count } == tick }
             }
             group.cancelAll()
         }
@@ -63,7 +63,7 @@ struct SingleInstanceTaskTests {
             for tick in 1...3 {
                 await clock.waitForSleepers(count: 1)
                 clock.advance(by: .seconds(5))
-                try await waitUntil("tick \(tick) ran") { attempts.withLock { $0 } == tick }
+                try await pollUntil("tick \(tick) ran", every: .milliseconds(1)) { attempts.withLock { $0 } == tick }
             }
             group.cancelAll()
         }
@@ -71,16 +71,3 @@ struct SingleInstanceTaskTests {
 }
 
 private struct FlakyFailure: Error {}
-
-/// Polls `condition`, yielding, for up to ten seconds.
-private func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: .seconds(10))
-    while !condition() {
-        guard clock.now < deadline else {
-            Issue.record("timed out waiting until \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-}

@@ -58,3 +58,27 @@ public func eventually(
     }
     Issue.record("condition did not become true", sourceLocation: sourceLocation)
 }
+
+/// Thrown by ``pollUntil(_:within:every:_:sourceLocation:)`` when the condition never held.
+public struct PollTimedOut: Error, CustomStringConvertible {
+    /// What was waited for.
+    public let what: String
+    public var description: String { "timed out waiting until \(what)" }
+}
+
+/// Polls `condition` on real time until it holds, for servers and other processes that
+/// the test cannot drive with a manual clock. Records an issue and throws
+/// ``PollTimedOut`` when `within` passes first.
+public func pollUntil(
+    _ what: String = "the condition holds", within limit: Duration = .seconds(30), every interval: Duration = .milliseconds(20),
+    _ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now.advanced(by: limit)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("timed out after \(limit) waiting until \(what)", sourceLocation: sourceLocation)
+            throw PollTimedOut(what: what)
+        }
+        try await Task.sleep(for: interval)
+    }
+}

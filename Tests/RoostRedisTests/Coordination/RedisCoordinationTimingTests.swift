@@ -15,15 +15,6 @@ struct RedisCoordinationTimingTests {
         return nil
     }
 
-    /// Polls `condition` every 50 ms for up to 20 s.
-    private func waitUntil(_ condition: () async throws -> Bool) async throws {
-        for _ in 0..<400 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("condition not met within 20s")
-    }
-
     @Test func lockExtendResetsTheServerTTL() async throws {
         let connection = try await connectToTestServer()
         let lock = RedisLock(client: connection, namespace: "\(uniqueKeyPrefix()):lock:")
@@ -41,7 +32,7 @@ struct RedisCoordinationTimingTests {
         let connection = try await connectToTestServer()
         let lock = RedisLock(client: connection, namespace: "\(uniqueKeyPrefix()):lock:")
         let old = try #require(try await lock.tryAcquire("k", ttl: .milliseconds(200)))
-        try await waitUntil { try await lock.isLocked("k") == false }
+        try await pollUntil { try await lock.isLocked("k") == false }
         let new = try #require(try await lock.tryAcquire("k", ttl: .seconds(30)))
         #expect(new.fencingToken > old.fencingToken)
         #expect(try await lock.extend(old, ttl: .seconds(30)) == false)
@@ -59,7 +50,7 @@ struct RedisCoordinationTimingTests {
         let left = try #require(try await remaining(connection, "\(counter.namespace)k"))
         #expect(left <= .seconds(30))
         #expect(try await counter.increment("short", by: 1, ttl: .milliseconds(200)) == 1)
-        try await waitUntil { try await counter.value("short") == 0 }
+        try await pollUntil { try await counter.value("short") == 0 }
         #expect(try await counter.increment("short", by: 1, ttl: .seconds(30)) == 1)
         try await connection.close()
     }
@@ -81,7 +72,7 @@ struct RedisCoordinationTimingTests {
         #expect(denied.retryAfter > .seconds(500) && denied.retryAfter <= .seconds(600))
         let short = RedisRateLimiter(client: connection, strategy: strategies.short, namespace: "\(uniqueKeyPrefix()):rate:")
         #expect(try await short.acquire("k", cost: 2).allowed)
-        try await waitUntil { try await short.acquire("k").allowed }
+        try await pollUntil { try await short.acquire("k").allowed }
         try await connection.close()
     }
 
@@ -94,7 +85,7 @@ struct RedisCoordinationTimingTests {
         try await cache.set("long", to: "c", ttl: .seconds(600))
         #expect(try #require(try await remaining(connection, "\(cache.namespace){long}")) > .seconds(60))
         try await cache.set("short", to: "a", ttl: .milliseconds(200))
-        try await waitUntil { try await cache.get("short", as: String.self) == nil }
+        try await pollUntil { try await cache.get("short", as: String.self) == nil }
         #expect(try await cache.get("long", as: String.self) == "c")
         try await connection.close()
     }
@@ -104,7 +95,7 @@ struct RedisCoordinationTimingTests {
         let limiter = RedisConcurrencyLimiter(client: connection, namespace: "\(uniqueKeyPrefix()):slots:")
         let dead = try #require(try await limiter.tryAcquire("k", limit: 1, ttl: .milliseconds(300)))
         let alive = try #require(try await limiter.tryAcquire("renewed", limit: 1, ttl: .seconds(30)))
-        try await waitUntil { try await limiter.holderCount("k") == 0 }
+        try await pollUntil { try await limiter.holderCount("k") == 0 }
         #expect(try await limiter.extend(alive, ttl: .seconds(30)))
         #expect(try await limiter.holderCount("renewed") == 1)
         let next = try #require(try await limiter.tryAcquire("k", limit: 1, ttl: .seconds(30)))

@@ -79,17 +79,17 @@ extension RedisEventBusTests {
                 group.addTask {
                     try await withThrowingTaskGroup(of: Void.self) { victim in
                         victim.addTask { try await worker() }
-                        try await handledUntil { handled.value.count >= 2_000 }
+                        try await pollUntil("the victim handled 2,000 events") { handled.value.count >= 2_000 }
                         victim.cancelAll()
                         try? await victim.waitForAll()
                     }
                 }
                 group.addTask { try await worker() }
                 group.addTask { try await worker() }
-                try await handledUntil(seconds: 90) {
+                try await pollUntil("every event was handled", within: .seconds(90)) {
                     handled.value.count == 9_990
                 }
-                try await handledUntil(seconds: 30) {
+                try await pollUntil("the poison events are dead letters") {
                     (try? await bus.deadLetters(of: Numbered.self, group: "workers").count) == 10
                 }
                 group.cancelAll()
@@ -104,17 +104,6 @@ extension RedisEventBusTests {
     }
 }
 
-/// Polls `condition` every 20 ms for up to `seconds`; throws if it never holds.
-private func handledUntil(seconds: Int = 30, _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-    while await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(seconds)s")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
 
 extension RedisEventBusTests {
     @Test("two tiered caches on Redis: a write on one drops the other's local copy")
@@ -133,7 +122,7 @@ extension RedisEventBusTests {
                     #expect(try await b.get("price", as: Int.self) == 10)  // now cached locally in b
                     // b's listener may subscribe after the first write: repeat the write until b sees it.
                     var value = 10
-                    try await handledUntil {
+                    try await pollUntil("the other instance sees the new value") {
                         value += 1
                         try? await a.set("price", to: value, ttl: nil)
                         try? await Task.sleep(for: .milliseconds(50))
