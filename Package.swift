@@ -26,7 +26,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
         .product(name: "HummingbirdTesting", package: "hummingbird"), httpTypes, "RoostCrypto",
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "CompressNIO", package: "compress-nio"),
-        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), nioCore, nioPosix,
     ],
     "RoostHTTPClient": [
         .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import RoostTestSupport
 import Synchronization
 import Testing
 
@@ -41,8 +42,10 @@ public struct ContractCase<Environment: Sendable>: Sendable, CustomTestStringCon
     }
 
     /// Runs the check against `environment`.
+    /// A check stuck for two minutes fails with the check's name instead of hanging the run.
     public func run(_ environment: Environment) async throws {
-        try await body(environment)
+        let body = body
+        try await withDeadline("the contract check '\(name)'") { try await body(environment) }
     }
 
     /// The name, as shown in test results.

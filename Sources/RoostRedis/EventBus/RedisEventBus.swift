@@ -46,6 +46,9 @@ public final class RedisEventBus: EventBus, Service {
         public var pollInterval: Duration
         /// The most connections publishing uses at once. Default 8.
         public var maximumPublishConnections: Int
+        /// How long a publication waits for a free publishing connection before it fails
+        /// with a pool timeout. Default 10 seconds.
+        public var publishLeaseTimeout: Duration
 
         /// Creates a configuration with defaults for everything but the connection.
         public init(connection: RedisConnectionConfiguration) {
@@ -54,13 +57,15 @@ public final class RedisEventBus: EventBus, Service {
             streamMaxLength = 100_000
             pollInterval = .seconds(1)
             maximumPublishConnections = 8
+            publishLeaseTimeout = .seconds(10)
         }
     }
 
     struct State {
         var isShutDown = false
         var active = 0
-        var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
+        var shutdownWaiters: [Int: UnsafeContinuation<Void, Never>] = [:]
+        var nextWaiterID = 0
         var broadcastSources: [Int: BroadcastSource] = [:]
         var nextSourceID = 0
     }
@@ -81,6 +86,7 @@ public final class RedisEventBus: EventBus, Service {
         subscriber = RedisSubscriber(configuration: configuration.connection)
         var pool = RedisPoolConfiguration(connection: configuration.connection)
         pool.maximumConnections = configuration.maximumPublishConnections
+        pool.leaseTimeout = configuration.publishLeaseTimeout
         publisher = RedisConnectionPool(configuration: pool, logger: logger)
     }
 
@@ -135,21 +141,27 @@ public final class RedisEventBus: EventBus, Service {
     }
 
     /// Refuses new publications and subscriptions, lets current subscribers finish what
-    /// they were handed, and returns when their scopes have ended.
+    /// they were handed, and returns when their scopes have ended, or earlier, with
+    /// subscriptions still finishing, if the calling task is cancelled.
     public func shutdown() async {
-        let mustWait = state.withLock { state in
+        let (mustWait, id) = state.withLock { state in
             state.isShutDown = true
-            return state.active > 0
+            defer { state.nextWaiterID += 1 }
+            return (state.active > 0, state.nextWaiterID)
         }
         guard mustWait else { return }
         await finishBroadcastSubscriptions()
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            let done = state.withLock { state in
-                if state.active == 0 { return true }
-                state.shutdownWaiters.append(continuation)
-                return false
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                let done = state.withLock { state in
+                    if state.active == 0 || Task.isCancelled { return true }
+                    state.shutdownWaiters[id] = continuation
+                    return false
+                }
+                if done { continuation.resume() }
             }
-            if done { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.shutdownWaiters.removeValue(forKey: id) }?.resume()
         }
     }
 
@@ -164,8 +176,8 @@ public final class RedisEventBus: EventBus, Service {
         let waiters = state.withLock { state in
             state.active -= 1
             guard state.active == 0, state.isShutDown else { return [UnsafeContinuation<Void, Never>]() }
-            defer { state.shutdownWaiters = [] }
-            return state.shutdownWaiters
+            defer { state.shutdownWaiters = [:] }
+            return Array(state.shutdownWaiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }

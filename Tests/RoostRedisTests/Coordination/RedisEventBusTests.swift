@@ -7,20 +7,23 @@ import Testing
 
 /// A bus on the test server with a namespace of its own, running for the duration of `body`.
 func withTestEventBus<R: Sendable>(
-    _ adjust: (inout RedisEventBus.Configuration) -> Void = { _ in }, _ body: (RedisEventBus) async throws -> R
+    _ adjust: (inout RedisEventBus.Configuration) -> Void = { _ in }, _ body: @escaping @Sendable (RedisEventBus) async throws -> R
 ) async throws -> R {
     var configuration = RedisEventBus.Configuration(
         connection: try RedisConnectionConfiguration(url: TestServer.redis.url().absoluteString))
     configuration.namespace = "\(uniqueKeyPrefix()):events:"
+    configuration.publishLeaseTimeout = .seconds(120)  // a loaded runner can stall for seconds
     adjust(&configuration)
     let bus = RedisEventBus(configuration: configuration)
-    return try await withThrowingTaskGroup(of: R?.self) { group in
-        group.addTask {
-            try await bus.run()
-            return nil
+    return try await withDeadline("an event bus test") {
+        try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask {
+                try await bus.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(bus)
         }
-        defer { group.cancelAll() }
-        return try await body(bus)
     }
 }
 

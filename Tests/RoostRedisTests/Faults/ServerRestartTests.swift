@@ -25,7 +25,7 @@ struct ServerRestartTests {
             group.addTask { try await pool.run() }
             group.addTask { try await subscriber.run() }
             defer { group.cancelAll() }
-            try await withDeadline(seconds: 60) {
+            try await withDeadline("the restart test") {
                 #expect(try await pool.withConnection { try await $0.ping() } == "PONG")
                 try await subscriber.subscribe(channels: "events") { subscription in
                     var events = subscription.makeAsyncIterator()

@@ -11,6 +11,7 @@ struct RedisConnectionPoolTests {
         connection.clientName = name
         var configuration = RedisPoolConfiguration(connection: connection)
         configuration.maximumConnections = maximum
+        configuration.leaseTimeout = .seconds(120)  // a loaded runner can stall for seconds; timeout tests set their own
         return configuration
     }
 

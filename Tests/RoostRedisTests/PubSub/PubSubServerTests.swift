@@ -5,24 +5,6 @@ import Testing
 
 @testable import RoostRedis
 
-/// Fails with `DeadlineExceeded` instead of hanging when `body` takes longer than `seconds`.
-func withDeadline<Result: Sendable>(
-    seconds: Int = 20, _ body: @escaping @Sendable () async throws -> Result
-) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard case .some(.some(let value)) = try await group.next() else { throw DeadlineExceeded() }
-        return value
-    }
-}
-
-struct DeadlineExceeded: Error {}
-
 /// The ids of the server's clients named `name`, from `CLIENT LIST`.
 func clientIDs(named name: String, using admin: RedisConnection) async throws -> [Int64] {
     let list = try await admin.send("CLIENT", "LIST").string ?? ""
@@ -48,7 +30,7 @@ func withSubscriber<Result: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await subscriber.run() }
         defer { group.cancelAll() }
-        return try await withDeadline { try await body(subscriber) }
+        return try await withDeadline("a pub/sub test") { try await body(subscriber) }
     }
 }
 
