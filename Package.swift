@@ -36,8 +36,14 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostLogging": [serviceLifecycle, log],
     "RoostRedis": [
         .product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts", "roost-lock-stress",
+        .product(name: "MetricsTestKit", package: "swift-metrics"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
     ],
     "RoostCoordination": ["RoostCoordinationContracts"],
+    "RoostMySQL": [
+        .product(name: "MetricsTestKit", package: "swift-metrics"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+    ],
     "RoostSQL": [serviceLifecycle, log],
     "RoostTasks": [nioPosix],
 ]
@@ -73,6 +79,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
     ],
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
@@ -109,10 +117,15 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: roostSettings),
-        // Lease logic shared by the driver pools (not a product: an implementation detail).
+        // Lease logic and instrumentation shared by the drivers (not a product: the drivers
+        // re-export what users configure).
         .target(
             name: "RoostPoolSupport",
-            dependencies: [.product(name: "_ConnectionPoolModule", package: "postgres-nio")],
+            dependencies: [
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"), log,
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: roostSettings),
         .target(
             name: "RoostSQL",

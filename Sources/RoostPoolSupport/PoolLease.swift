@@ -33,16 +33,35 @@ public enum PoolLeaseFailure: Sendable {
 /// - Parameters:
 ///   - id: A request id unique within the pool.
 ///   - timeout: How long to wait for a free connection.
+///   - observer: Told when the wait starts and how it ends, for the pool's metrics.
 ///   - submit: Hands the request to the pool (`pool.leaseConnection`).
 ///   - cancel: Cancels a submitted request (`pool.cancelLeaseConnection`).
 ///   - failure: The driver's error for a failure.
 public func leasePooledConnection<Connection: PooledConnection>(
-    id: Int, timeout: Duration,
+    id: Int, timeout: Duration, observer: PoolObserver? = nil,
     submit: @escaping @Sendable (PoolLeaseRequest<Connection>) -> Void,
     cancel: @escaping @Sendable (Int) -> Void,
     failure: (PoolLeaseFailure) -> any Error
 ) async throws -> ConnectionLease<Connection> {
     let state = PoolLeaseState()
+    observer?.waitStarted()
+    do {
+        let lease = try await leasePooledConnection(
+            id: id, timeout: timeout, state: state, submit: submit, cancel: cancel, failure: failure)
+        observer?.waitEnded(leased: true, timedOut: false)
+        return lease
+    } catch {
+        observer?.waitEnded(leased: false, timedOut: state.withdrawal == .timeout)
+        throw error
+    }
+}
+
+private func leasePooledConnection<Connection: PooledConnection>(
+    id: Int, timeout: Duration, state: PoolLeaseState,
+    submit: @escaping @Sendable (PoolLeaseRequest<Connection>) -> Void,
+    cancel: @escaping @Sendable (Int) -> Void,
+    failure: (PoolLeaseFailure) -> any Error
+) async throws -> ConnectionLease<Connection> {
     let withdraw: @Sendable (PoolLeaseState.Withdrawal) -> Void = { reason in
         if state.withdraw(reason) { cancel(id) }
     }

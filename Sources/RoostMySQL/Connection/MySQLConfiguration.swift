@@ -48,6 +48,10 @@ public struct MySQLConfiguration: Sendable {
     /// login and again after each `COM_RESET_CONNECTION`, so writes fail with server
     /// error 1792. Use it for replicas behind ``MySQLClient``. Default false.
     public var readOnly: Bool = false
+    /// Where query durations, errors and spans are reported (operation: the statement's
+    /// first keyword, such as `SELECT`); by default the process-wide swift-metrics and
+    /// swift-distributed-tracing systems (nothing when not bootstrapped).
+    public var instrumentation = DriverInstrumentation()
 
     /// Creates a configuration from its parts.
     public init(host: String, port: Int = 3306, username: String, password: String = "", database: String? = nil) {

@@ -33,6 +33,13 @@ extension MySQLConnection {
 
     /// Runs SQL as a prepared statement with parameters already converted.
     func preparedQuery(_ sql: String, parameters: [MySQLParameter]) async throws -> MySQLQueryResult {
+        guard let instruments else { return try await uninstrumentedPreparedQuery(sql, parameters: parameters) }
+        return try await instruments.measure(Self.operation(of: sql)) {
+            try await uninstrumentedPreparedQuery(sql, parameters: parameters)
+        }
+    }
+
+    private func uninstrumentedPreparedQuery(_ sql: String, parameters: [MySQLParameter]) async throws -> MySQLQueryResult {
         try Task.checkCancellation()
         do {
             return try await executeCached(sql, parameters: parameters)

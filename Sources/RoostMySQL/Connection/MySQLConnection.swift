@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import RoostPoolSupport
 import Synchronization
 
 /// One authenticated connection to a MySQL or MariaDB server.
@@ -32,9 +33,15 @@ public final class MySQLConnection: Sendable {
     let statements: Mutex<MySQLStatementCache>
     /// Whether the session is kept read-only (``MySQLConfiguration/readOnly``).
     let readOnly: Bool
+    /// Query metrics and spans; nil when nothing is recorded.
+    let instruments: CommandInstruments?
 
-    private init(channel: any Channel, session: MySQLSessionInfo, statementCacheCapacity: Int, readOnly: Bool) {
+    private init(
+        channel: any Channel, session: MySQLSessionInfo, statementCacheCapacity: Int, readOnly: Bool,
+        instruments: CommandInstruments?
+    ) {
         self.channel = channel
+        self.instruments = instruments
         self.readOnly = readOnly
         self.statements = Mutex(MySQLStatementCache(capacity: statementCacheCapacity))
         self.serverVersion = session.serverVersion
@@ -89,7 +96,9 @@ public final class MySQLConnection: Sendable {
             let session = try await loginPromise.futureResult.get()
             let connection = MySQLConnection(
                 channel: channel, session: session, statementCacheCapacity: configuration.statementCacheCapacity,
-                readOnly: configuration.readOnly)
+                readOnly: configuration.readOnly,
+                instruments: CommandInstruments.make(
+                    configuration.instrumentation, system: "mysql", host: configuration.host, port: configuration.port))
             if configuration.readOnly { try await connection.query(Self.readOnlyStatement) }
             return connection
         } catch {
@@ -120,7 +129,27 @@ public final class MySQLConnection: Sendable {
     /// stays usable).
     @discardableResult
     public func query(_ sql: String) async throws -> MySQLQueryResult {
-        try await send(.query(sql))
+        guard let instruments else { return try await send(.query(sql)) }
+        return try await instruments.measure(Self.operation(of: sql)) { try await send(.query(sql)) }
+    }
+
+    /// The statement's first keyword, upper-cased (`SELECT`, `INSERT`): the operation
+    /// name in metrics and spans, which never carry the SQL itself.
+    static func operation(of sql: String) -> String {
+        var rest = Substring(sql)
+        while true {
+            rest = rest.drop { $0.isWhitespace || $0 == "(" }
+            if rest.hasPrefix("/*") {
+                guard let end = rest.range(of: "*/") else { return "QUERY" }
+                rest = rest[end.upperBound...]
+            } else if rest.hasPrefix("--") || rest.hasPrefix("#") {
+                rest = rest.drop { $0 != "\n" }
+            } else {
+                break
+            }
+        }
+        let keyword = rest.prefix { $0.isLetter }
+        return keyword.isEmpty ? "QUERY" : keyword.uppercased()
     }
 
     /// Checks that the server answers (`COM_PING`).

@@ -26,7 +26,7 @@ import _ConnectionPoolModule
 public final class MySQLConnectionPool: Service {
     typealias Pool = ConnectionPool<
         PooledMySQLConnection, Int, ConnectionIDGenerator, PoolLeaseRequest<PooledMySQLConnection>, Int,
-        MySQLKeepAliveBehavior, MySQLPoolObserver, ContinuousClock
+        MySQLKeepAliveBehavior, PoolObserver, ContinuousClock
     >
 
     /// The configuration the pool was created with.
@@ -34,6 +34,7 @@ public final class MySQLConnectionPool: Service {
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     private let pool: Pool
+    private let observer: PoolObserver
     private let requestIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection opens before ``run()`` starts.
@@ -54,12 +55,17 @@ public final class MySQLConnectionPool: Service {
         let connectionConfiguration = configuration.connection
         let keepAlive = MySQLKeepAliveBehavior(
             keepAliveFrequency: configuration.keepAliveFrequency, maximumLifetime: configuration.maximumLifetime)
+        let observer = PoolObserver(
+            system: "mysql", name: "MySQL", keepAlive: "COM_PING", server: Self.address(of: connectionConfiguration),
+            logger: logger, instrumentation: connectionConfiguration.instrumentation
+        ) { $0 is MySQLConnectionExpired }
+        self.observer = observer
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
             requestType: PoolLeaseRequest<PooledMySQLConnection>.self,
             keepAliveBehavior: keepAlive,
-            observabilityDelegate: MySQLPoolObserver(logger: logger, address: Self.address(of: connectionConfiguration)),
+            observabilityDelegate: observer,
             clock: ContinuousClock()
         ) { id, _ in
             var connectionLogger = logger
@@ -139,7 +145,10 @@ public final class MySQLConnectionPool: Service {
     /// fails, then hands it back to the pool.
     private func recycle(_ lease: ConnectionLease<PooledMySQLConnection>) async {
         let pooled = lease.connection
-        defer { lease.release() }
+        defer {
+            lease.release()
+            observer.returned()
+        }
         if pooled.connection.isClosed { return }
         if pooled.hasOutlived(configuration.maximumLifetime) {
             logger.debug(
@@ -170,7 +179,7 @@ public final class MySQLConnectionPool: Service {
         let address = Self.address(of: configuration.connection)
         let pool = self.pool
         return try await leasePooledConnection(
-            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout,
+            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout, observer: observer,
             submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
         ) { failure in
             switch failure {

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import RoostPoolSupport
 import Synchronization
 
 /// One connection to a Redis server, safe to share between tasks.
@@ -28,6 +29,8 @@ public final class RedisConnection: Sendable {
     private let handler: NIOLoopBound<RedisChannelHandler>
     private let nextID = Atomic<UInt64>(0)
     private let negotiatedVersion = Atomic<Int>(2)
+    /// Command metrics and spans; nil when nothing is recorded.
+    private let instruments: CommandInstruments?
     let logger: Logger
 
     /// The protocol spoken on this connection: RESP3 if the server accepted `HELLO 3`.
@@ -44,6 +47,8 @@ public final class RedisConnection: Sendable {
         self.handler = handler
         self.pushes = pushes
         self.logger = logger
+        self.instruments = CommandInstruments.make(
+            configuration.instrumentation, system: "redis", host: configuration.host, port: configuration.port)
     }
 
     /// Opens a connection and runs the handshake: `HELLO 3` (falling back to RESP2 when the
@@ -134,7 +139,10 @@ public final class RedisConnection: Sendable {
         let timeout = timeout ?? defaultTimeout(for: command)
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
-        return try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get()
+        guard let instruments else { return try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get() }
+        return try await instruments.measure(command.name) {
+            try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get()
+        }
     }
 
     /// Sends a command given as a name and arguments.
@@ -160,8 +168,10 @@ public final class RedisConnection: Sendable {
         guard !commands.isEmpty else { return [] }
         var buffer = channel.allocator.buffer(capacity: 32 * commands.count)
         for command in commands { command.encode(into: &buffer) }
-        return try await submit(
-            buffer, names: commands.map(\.name), timeouts: commands.map { timeout ?? defaultTimeout(for: $0) })
+        let names = commands.map(\.name)
+        let timeouts = commands.map { timeout ?? defaultTimeout(for: $0) }
+        guard let instruments else { return try await submit(buffer, names: names, timeouts: timeouts) }
+        return try await instruments.measure("PIPELINE") { try await submit(buffer, names: names, timeouts: timeouts) }
     }
 
     /// Closes the connection. Commands in flight fail with ``RedisConnectionError`` of kind

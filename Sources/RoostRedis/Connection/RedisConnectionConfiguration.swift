@@ -56,6 +56,9 @@ public struct RedisConnectionConfiguration: Sendable {
     /// How many RESP3 push frames ``RedisConnection/pushes`` keeps for a slow reader before
     /// dropping the oldest. Default 1,024.
     public var pushBufferSize: Int
+    /// Where command durations, errors and spans are reported; by default the process-wide
+    /// swift-metrics and swift-distributed-tracing systems (nothing when not bootstrapped).
+    public var instrumentation = DriverInstrumentation()
 
     /// Creates a configuration for `host:port` with defaults for everything else.
     public init(host: String, port: Int = 6379) {

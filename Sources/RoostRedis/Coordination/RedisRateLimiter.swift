@@ -92,33 +92,54 @@ public final class RedisRateLimiter: RateLimiter {
         return {0, limit - count, ttl}
         """)
 
-    /// KEYS[1] a sorted set of `sequence:cost` members scored by server ms, KEYS[2] a hash
-    /// of the running total and the sequence; ARGV cost, limit, window in ms. Units count
-    /// until `window` after they were consumed; returns allowed, remaining, retry ms (when
-    /// enough of the oldest units will have aged out).
+    /// KEYS[1] a sorted set of `sequence:cost` members scored by server ms; KEYS[2] a
+    /// string `total:sequence:oldest:expires` (units in the set, last sequence number,
+    /// score of the oldest member, when the set's key expires); ARGV cost, limit, window in
+    /// ms. Units count until `window` after they were consumed; returns allowed, remaining,
+    /// retry ms (when enough of the oldest units will have aged out).
+    ///
+    /// The summary spares the common case any scan: the set is read only when its oldest
+    /// member has aged out or a request is denied, and its expiry is pushed two windows
+    /// ahead only once it is less than one window away. An allowed request costs `TIME`,
+    /// `GET`, `ZADD` and `SET PX`.
     static let slidingWindowScript = RedisScript(
         """
         local cost, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
         local function costOf(member) return tonumber(string.match(member, ':(%d+)$')) end
-        local state = redis.call('HMGET', KEYS[2], 'total', 'sequence')
-        local total, sequence = tonumber(state[1] or '0'), tonumber(state[2] or '0')
-        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)
-        if #expired > 0 then
-          for _, member in ipairs(expired) do total = total - costOf(member) end
+        local total, sequence, oldest, expires = 0, 0, nil, 0
+        local summary = redis.call('GET', KEYS[2])
+        if summary then
+          local t, s, o, e = string.match(summary, '^(%d+):(%d+):(%-?%d*):(%d+)$')
+          total, sequence, oldest, expires = tonumber(t) or 0, tonumber(s) or 0, tonumber(o), tonumber(e) or 0
+        else
+          -- The summary lives one window past the newest unit: without it, anything left
+          -- in the set is out of the window.
+          redis.call('DEL', KEYS[1])
+        end
+        if oldest and oldest <= now - window then
+          for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)) do
+            total = total - costOf(member)
+          end
           redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+          local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+          oldest = tonumber(first[2])
         end
         if total + cost <= limit then
           sequence = sequence + 1
           redis.call('ZADD', KEYS[1], now, sequence .. ':' .. cost)
           total = total + cost
-          redis.call('HSET', KEYS[2], 'total', total, 'sequence', sequence)
-          redis.call('PEXPIRE', KEYS[1], window)
-          redis.call('PEXPIRE', KEYS[2], window)
+          if expires < now + window then
+            expires = now + 2 * window
+            redis.call('PEXPIREAT', KEYS[1], expires)
+          end
+          redis.call('SET', KEYS[2], total .. ':' .. sequence .. ':' .. (oldest or now) .. ':' .. expires, 'PX', window)
           return {1, limit - total, 0}
         end
-        if #expired > 0 then redis.call('HSET', KEYS[2], 'total', total) end
+        if summary then
+          redis.call('SET', KEYS[2], total .. ':' .. sequence .. ':' .. (oldest or '') .. ':' .. expires, 'KEEPTTL')
+        end
         local freed = 0
         local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
         for i = 1, #entries, 2 do
@@ -130,18 +151,23 @@ public final class RedisRateLimiter: RateLimiter {
         return {0, limit - total, window}
         """)
 
-    /// KEYS[1] a hash of tokens and last update (server ms); ARGV cost, capacity, refill,
-    /// interval in ms. The key expires once the bucket would be full again; returns
-    /// allowed, remaining, retry ms.
+    /// KEYS[1] a string `tokens:updated` (tokens left, as a decimal number, and the
+    /// server ms of the last update); ARGV cost, capacity, refill, interval in ms. The key
+    /// expires once the bucket would be full again; returns allowed, remaining, retry ms.
+    /// Each check costs `TIME`, `GET` and `SET PX`.
     static let tokenBucketScript = RedisScript(
         """
         local cost, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])
         local rate = tonumber(ARGV[3]) / tonumber(ARGV[4])
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-        local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
-        local tokens, updated = tonumber(state[1]), tonumber(state[2])
-        if tokens == nil or updated == nil then tokens, updated = capacity, now end
+        local tokens, updated = capacity, now
+        local state = redis.call('GET', KEYS[1])
+        if state then
+          local t, u = string.match(state, '^([^:]+):(.+)$')
+          tokens, updated = tonumber(t), tonumber(u)
+          if tokens == nil or updated == nil then tokens, updated = capacity, now end
+        end
         tokens = math.min(capacity, tokens + math.max(0, now - updated) * rate)
         local allowed, retry = 0, 0
         if tokens >= cost then
@@ -150,8 +176,7 @@ public final class RedisRateLimiter: RateLimiter {
         else
           retry = math.ceil((cost - tokens) / rate)
         end
-        redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'updated', string.format('%.17g', now))
-        redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1)
+        redis.call('SET', KEYS[1], string.format('%.17g:%.17g', tokens, now), 'PX', math.ceil((capacity - tokens) / rate) + 1)
         return {allowed, math.floor(tokens), retry}
         """)
 }

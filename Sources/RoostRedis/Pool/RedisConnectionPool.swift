@@ -25,12 +25,13 @@ import _ConnectionPoolModule
 public final class RedisConnectionPool: Service {
     typealias Pool = ConnectionPool<
         PooledRedisConnection, Int, ConnectionIDGenerator, PoolLeaseRequest<PooledRedisConnection>, Int,
-        RedisKeepAliveBehavior, RedisPoolObserver, ContinuousClock
+        RedisKeepAliveBehavior, PoolObserver, ContinuousClock
     >
 
     /// The configuration the pool was created with.
     public let configuration: RedisPoolConfiguration
     private let pool: Pool
+    private let observer: PoolObserver
     private let requestIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection opens before ``run()`` starts.
@@ -47,12 +48,16 @@ public final class RedisConnectionPool: Service {
         poolConfiguration.idleTimeout = configuration.idleTimeout
         poolConfiguration.circuitBreakerTripAfter = configuration.circuitBreakerTripAfter
         let connectionConfiguration = configuration.connection
+        let observer = PoolObserver(
+            system: "redis", name: "Redis", keepAlive: "PING", server: connectionConfiguration.address, logger: logger,
+            instrumentation: connectionConfiguration.instrumentation)
+        self.observer = observer
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
             requestType: PoolLeaseRequest<PooledRedisConnection>.self,
             keepAliveBehavior: RedisKeepAliveBehavior(keepAliveFrequency: configuration.keepAliveFrequency),
-            observabilityDelegate: RedisPoolObserver(logger: logger, address: connectionConfiguration.address),
+            observabilityDelegate: observer,
             clock: ContinuousClock()
         ) { id, _ in
             var connectionLogger = logger
@@ -86,7 +91,10 @@ public final class RedisConnectionPool: Service {
         leaseTimeout: Duration? = nil, _ body: (RedisConnection) async throws -> Result
     ) async throws -> Result {
         let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
-        defer { lease.release() }
+        defer {
+            lease.release()
+            observer.returned()
+        }
         return try await body(lease.connection.connection)
     }
 
@@ -100,7 +108,7 @@ public final class RedisConnectionPool: Service {
         let address = configuration.connection.address
         let pool = self.pool
         return try await leasePooledConnection(
-            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout,
+            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout, observer: observer,
             submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
         ) { failure in
             switch failure {

@@ -1,0 +1,2 @@
+// Users configure instrumentation through MySQLConfiguration.instrumentation.
+@_exported import struct RoostPoolSupport.DriverInstrumentation

@@ -1,0 +1,2 @@
+// Users configure instrumentation through RedisConnectionConfiguration.instrumentation.
+@_exported import struct RoostPoolSupport.DriverInstrumentation
