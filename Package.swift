@@ -37,7 +37,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostRedis": [
         .product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts", "roost-lock-stress",
         .product(name: "MetricsTestKit", package: "swift-metrics"),
-        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"), "RoostScope",
     ],
     "RoostCoordination": ["RoostCoordinationContracts"],
     "RoostMySQL": [
