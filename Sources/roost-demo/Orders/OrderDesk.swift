@@ -3,6 +3,7 @@ import Logging
 import RoostCoordination
 import RoostHTTP
 import RoostSQL
+import RoostTasks
 
 /// Places orders safely from any number of instances at once.
 ///
@@ -16,6 +17,8 @@ struct OrderDesk: Sendable {
     let coordination: Coordination
     /// How long an order waits for its product's lock.
     let lockWait: Duration
+    /// The per-product queues in front of the lock.
+    let queues: ProductQueues
     /// This instance's name in events.
     let instance: String
     let logger: Logger
@@ -40,18 +43,23 @@ struct OrderDesk: Sendable {
 
         let placed: (Order, Product, Bool)
         do {
-            placed = try await coordination.lock.withLock(
-                "product:\(new.productID)", ttl: .seconds(10), timeout: lockWait
-            ) { lease in
-                try await self.placeLocked(new, token: token, fencingToken: Int64(clamping: lease.fencingToken))
+            placed = try await queues.run(product: new.productID) {
+                try await coordination.lock.withLock(
+                    "product:\(new.productID)", ttl: .seconds(10), timeout: lockWait
+                ) { lease in
+                    try await self.placeLocked(new, token: token, fencingToken: Int64(clamping: lease.fencingToken))
+                }
             }
+        } catch is ConcurrencyLimiterError {
+            throw busy(new.productID)
         } catch let error as LockError {
-            if case .timeout = error.reason {
-                throw AppError(
-                    code: 503, status: .serviceUnavailable,
-                    message: "Product \(new.productID) is busy with other orders; retry in a moment")
-            }
+            if case .timeout = error.reason { throw busy(new.productID) }
             throw error
+        } catch let error as DatabaseError where error.kind == .constraintViolation {
+            // Only the unique client token can refuse the row: another product's order,
+            // placed at the same moment, took it.
+            logger.debug("client token taken", metadata: ["error": "\(error.message)"])
+            throw tokenReused(token)
         } catch let error as LockLost {
             logger.warning("lost the product lock while ordering", metadata: ["error": "\(error.message)"])
             throw AppError(
@@ -111,6 +119,11 @@ struct OrderDesk: Sendable {
             code: 409, status: .conflict,
             message: "Only \(product.stock) of \"\(product.name)\" left; order at most that many",
             extra: .object(["available": .number(Double(product.stock))]))
+    }
+
+    private func busy(_ product: Int64) -> AppError {
+        AppError(
+            code: 503, status: .serviceUnavailable, message: "Product \(product) is busy with other orders; retry in a moment")
     }
 
     private func tokenReused(_ token: String) -> AppError {

@@ -69,7 +69,7 @@ enum DemoApplication {
         let catalog = Catalog(database: database, cache: coordination.cache)
         let desk = OrderDesk(
             database: database, coordination: coordination, lockWait: .seconds(settings.demo.lockWaitSeconds),
-            instance: instance, logger: logger)
+            queues: ProductQueues(timeout: .seconds(settings.demo.lockWaitSeconds)), instance: instance, logger: logger)
         let statistics = Statistics(database: database)
         let hub = WebSocketHub(configuration: .init(maxConnections: 5_000, heartbeatInterval: .seconds(20)), logger: logger)
         let parts = Parts(
