@@ -33,10 +33,13 @@ struct DemoCluster: Sendable {
         /// Sends SIGKILL: the process gets no chance to clean up.
         func kill() { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
 
-        /// Sends SIGTERM and waits for the graceful shutdown to finish.
-        func stop() async throws {
-            if process.isRunning { process.terminate() }
+        /// Sends SIGTERM, waits for the graceful shutdown to finish and returns the exit
+        /// status (nil when the process had already ended).
+        func stop() async throws -> Int32? {
+            guard process.isRunning else { return nil }
+            process.terminate()
             try await pollUntil("roost-demo on port \(port) exits", within: .seconds(30)) { !process.isRunning }
+            return process.terminationStatus
         }
 
         /// What the instance logged (for failure messages).
@@ -106,7 +109,10 @@ struct DemoCluster: Sendable {
                 return (try? await client.get("\(instance.base)/ready"))?.status.code == 200
             }
             let result = try await body(instance)
-            try await instance.stop()
+            let killed = !process.isRunning
+            let status = try await instance.stop()
+            // Still running after the test: SIGTERM must end it cleanly (every service stopped in order).
+            #expect(killed || status == 0, "\(name) exited with \(status.map(String.init) ?? "-"):\n\(instance.logText)")
             try? handle.close()
             return result
         } catch {

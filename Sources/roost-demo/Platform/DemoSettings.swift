@@ -7,8 +7,8 @@ struct DemoSettings {
     var http = HTTPSettings()
     var logging = LoggingSettings()
     var database = DatabaseSettings()
-    /// Redis when `redis.url` (`ROOST_REDIS_URL`) is set; nil keeps locks, events, caches
-    /// and rate limits in this process.
+    /// Redis when `redis.url` (`ROOST_REDIS_URL`) is set or `coordination.backend` is
+    /// `redis`; nil keeps locks, events, caches and rate limits in this process.
     var redis: RedisSettings?
     /// The prefix of every key the demo creates on Redis (`coordination.keyPrefix`).
     var coordination = CoordinationSettings()
@@ -43,10 +43,10 @@ struct DemoSettings {
         do { http = try HTTPSettings(config: config) } catch { problems += error.problems }
         do { logging = try LoggingSettings(config: config) } catch { problems += error.problems }
         do { database = try DatabaseSettings(config: config) } catch { problems += error.problems }
-        if config.string(forKey: "redis.url") != nil {
+        do { coordination = try CoordinationSettings(config: config) } catch { problems += error.problems }
+        if config.string(forKey: "redis.url") != nil || coordination.backend == .redis {
             do { redis = try RedisSettings(config: config) } catch { problems += error.problems }
         }
-        do { coordination = try CoordinationSettings(config: config) } catch { problems += error.problems }
         do { demo = try DemoOptions(config: config) } catch { problems += error.problems }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
     }
