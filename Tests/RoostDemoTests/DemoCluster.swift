@@ -38,7 +38,11 @@ struct DemoCluster: Sendable {
         func stop() async throws -> Int32? {
             guard process.isRunning else { return nil }
             process.terminate()
-            try await pollUntil("roost-demo on port \(port) exits", within: .seconds(30)) { !process.isRunning }
+            do {
+                try await pollUntil("roost-demo on port \(port) exits", within: .seconds(60)) { !process.isRunning }
+            } catch {
+                throw ClusterError(description: "roost-demo on port \(port) did not exit on SIGTERM:\n\(logText)")
+            }
             return process.terminationStatus
         }
 
@@ -96,7 +100,7 @@ struct DemoCluster: Sendable {
             "ROOST_DATABASE_URL": databaseURL, "ROOST_REDIS_URL": redisURL,
             "ROOST_COORDINATION_KEY_PREFIX": keyPrefix, "ROOST_DEMO_DATA_DIRECTORY": directory.appendingPathComponent("data").path,
             "ROOST_DEMO_WRITES_PER_MINUTE": "1000000", "ROOST_DEMO_LOCK_WAIT_SECONDS": "60",
-            "ROOST_LOGGING_FORMAT": "json", "ROOST_LOGGING_LEVEL": "warning",
+            "ROOST_LOGGING_FORMAT": "json", "ROOST_LOGGING_LEVEL": "info",
         ]
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
