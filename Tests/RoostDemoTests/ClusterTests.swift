@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import RoostSQL
 import RoostTestSupport
 import Synchronization
@@ -106,6 +107,9 @@ struct ClusterTests {
                 let product = try await cluster.withInstance("b", client: client) { b in
                     let product = try await Self.createProduct(client, on: a, stock: 300)
                     let answered = Box(0)
+                    // Requests to b fail fast once it is dead (then go to a), rather than
+                    // waiting the long connect timeout of `client`.
+                    let toB = DemoCluster.makeClient(connectTimeout: .seconds(3))
                     let statuses = await withTaskGroup(of: (String, UInt).self) { orders in
                         orders.addTask {
                             // Kill b once a fifth of the orders have been answered.
@@ -116,7 +120,10 @@ struct ClusterTests {
                         for index in 0..<600 {
                             orders.addTask {
                                 let token = "k-\(index)"
-                                var result = await Self.order(client, index.isMultiple(of: 2) ? a : b, product: product, token: token)
+                                var result =
+                                    index.isMultiple(of: 2)
+                                    ? await Self.order(client, a, product: product, token: token)
+                                    : await Self.order(toB, b, product: product, token: token)
                                 if result == nil || result?.status == 500 {
                                     // b died: the same token on a either finds the order b committed
                                     // or places it now.
@@ -128,6 +135,7 @@ struct ClusterTests {
                         }
                         return await orders.reduce(into: [String: UInt]()) { if !$1.0.isEmpty { $0[$1.0] = $1.1 } }
                     }
+                    try await toB.shutdown()
                     #expect(statuses.count == 600)
                     #expect(statuses.values.allSatisfy { [200, 201, 409].contains($0) }, "\(Set(statuses.values))")
                     let succeeded = Set(statuses.filter { $0.value == 200 || $0.value == 201 }.keys)
@@ -143,6 +151,34 @@ struct ClusterTests {
                     return product
                 }
                 #expect(try await Self.stock(client, a, product: product) == 0)
+            }
+        }
+    }
+
+    @Test("an image uploaded on one instance is served by the other, and its cached product updated there")
+    func imagesAreShared() async throws {
+        try await DemoCluster.run { cluster, client in
+            try await cluster.withInstance("a", client: client) { a in
+                try await cluster.withInstance("b", client: client) { b in
+                    let product = try await Self.createProduct(client, on: a, stock: 1)
+                    // b caches the product without an image.
+                    let before = try await client.data("\(b.base)/products/\(product)") as? [String: Any]
+                    #expect(before?["image_type"] == nil)
+                    let (headers, body) = multipart(filename: "tea.png", type: "image/png", bytes: pngBytes)
+                    var upload = HTTPClientRequest(url: "\(a.base)/products/\(product)/image")
+                    upload.method = .POST
+                    upload.headers.add(name: "content-type", value: headers[.contentType] ?? "")
+                    upload.body = .bytes(body)
+                    #expect(try await client.execute(upload, timeout: .seconds(30)).status.code == 200)
+                    // The invalidation reaches b's local tier over the bus.
+                    try await pollUntil("b sees the image", within: .seconds(10)) {
+                        (try await client.data("\(b.base)/products/\(product)") as? [String: Any])?["image_type"] as? String
+                            == "image/png"
+                    }
+                    let image = try await client.get("\(b.base)/products/\(product)/image")
+                    #expect(image.status.code == 200)
+                    #expect(Array(buffer: try await image.body.collect(upTo: 1 << 20)) == pngBytes)
+                }
             }
         }
     }

@@ -63,12 +63,8 @@ struct DemoCluster: Sendable {
         let cluster = DemoCluster(
             redisURL: try TestServer.redis.url().absoluteString, databaseURL: try #require(components.string),
             keyPrefix: "test-\(UUID().uuidString.prefix(8)):", directory: directory)
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 250
-        configuration.timeout.read = .seconds(120)
-        // Requests wait for one of those connections: as long as they may take.
-        configuration.timeout.connect = .seconds(120)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        // Requests wait for one of the pool's connections: as long as they may take.
+        let client = makeClient(connectTimeout: .seconds(120))
         let result: Result<R, any Error>
         do {
             result = .success(try await body(cluster, client))
@@ -80,6 +76,17 @@ struct DemoCluster: Sendable {
         try? await admin.close()
         try? FileManager.default.removeItem(at: directory)
         return try result.get()
+    }
+
+    /// A client with up to 250 connections per instance; `connectTimeout` bounds both
+    /// connecting and waiting for a pooled connection (the client keeps trying to connect
+    /// to a dead instance until then).
+    static func makeClient(connectTimeout: TimeAmount) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 250
+        configuration.timeout.read = .seconds(120)
+        configuration.timeout.connect = connectTimeout
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Starts an instance and waits until `/ready` answers 200; `body` runs while it lives
