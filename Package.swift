@@ -191,7 +191,10 @@ let package = Package(
             dependencies: modules.map { .target(name: $0) } + [
                 log, serviceLifecycle, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.copy("Public")],
             swiftSettings: roostSettings),
 
         // Tests: one target per module, plus shared helpers.
@@ -221,6 +224,8 @@ let package = Package(
                 dependencies: [
                     "roost-demo", "RoostTestSupport",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 ],
                 swiftSettings: roostSettings)
         ]

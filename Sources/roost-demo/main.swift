@@ -5,10 +5,11 @@ import RoostConfig
 import RoostLogging
 import RoostSQL
 
-// roost-demo: `swift run roost-demo [--host 127.0.0.1] [--port 8080] [--config file.json]`
-// (or ROOST_HTTP_HOST / ROOST_HTTP_PORT / ROOST_CONFIG). Products live in SQLite under
-// .roost/ unless ROOST_DATABASE_URL names another database. SIGINT and SIGTERM shut it
-// down gracefully.
+// roost-demo: `swift run roost-demo [--http-port 8080] [--config file.json]` (or
+// ROOST_HTTP_HOST / ROOST_HTTP_PORT / ROOST_CONFIG). Products and orders live in SQLite
+// under .roost/ unless ROOST_DATABASE_URL names another database; locks, events, caches
+// and rate limits stay in this process unless ROOST_REDIS_URL names a Redis server that
+// several instances share. SIGINT and SIGTERM shut it down gracefully.
 
 // `roost-demo config print`: the effective configuration and where each value came from.
 let settings: DemoSettings
@@ -23,7 +24,6 @@ do {
     FileHandle.standardError.write(Data("roost-demo: \(error.message)\n".utf8))
     exit(2)
 }
-let http = settings.http
 let logging = settings.logging
 
 let sink = StandardStreamLogSink.standardError
@@ -44,4 +44,16 @@ do {
     logger.critical("cannot open the database \(settings.database.url): \(error)")
     exit(1)
 }
-try await DemoApplication.build(http: http, database: database, logger: logger).runService()
+do {
+    let (app, parts) = try DemoApplication.build(settings: settings, database: database, logger: logger)
+    logger.info(
+        "roost-demo starting",
+        metadata: [
+            "database": "\(database.url)", "coordination": "\(parts.coordination.backend)", "instance": "\(parts.instance)",
+        ])
+    try await app.runService()
+} catch {
+    logger.critical("roost-demo stopped: \(error)")
+    try? await database.close()
+    exit(1)
+}

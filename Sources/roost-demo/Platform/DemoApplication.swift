@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Prometheus
+import RoostConfig
+import RoostCoordination
+import RoostCore
+import RoostHTTP
+import RoostSQL
+import ServiceLifecycle
+
+/// The Roost demo service, assembled from Roost's modules.
+enum DemoApplication {
+    /// The service name reported by `/health` and in logs.
+    static let name = "roost-demo"
+    /// The demo's version.
+    static let version = "0.2.0"
+    /// The WebSocket group every browser of `/events` joins.
+    static let feedGroup = "orders"
+
+    /// The parts of a running demo that tests and `main` reach.
+    struct Parts: Sendable {
+        let database: DatabaseClient
+        let coordination: Coordination
+        let catalog: Catalog
+        let desk: OrderDesk
+        let statistics: Statistics
+        let hub: WebSocketHub
+        let instance: String
+    }
+
+    /// Opens the database (creating the directory of a SQLite file) and applies the
+    /// demo's migrations.
+    static func openDatabase(_ settings: DatabaseSettings, logger: Logger) async throws -> DatabaseClient {
+        let url = try DatabaseURL(settings.url)
+        if case .sqliteFile(let path) = url.location {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        let database = try await DatabaseClient.open(url, logger: logger)
+        do {
+            let applied = try await DatabaseMigrator(client: database, migrations: Schema.migrations).migrate()
+            if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        return database
+    }
+
+    /// The coordination backend the settings ask for: Redis when `redis.url` is set.
+    static func coordination(_ settings: DemoSettings, logger: Logger) throws -> Coordination {
+        guard let redis = settings.redis else { return .inMemory(writesPerMinute: settings.demo.writesPerMinute) }
+        return try .redis(
+            redis, prefix: settings.coordination.keyPrefix + "demo:", writesPerMinute: settings.demo.writesPerMinute,
+            logger: logger)
+    }
+
+    /// Builds the application. It owns every long-lived part — the database pool, the
+    /// coordination backend, the cache listener, the statistics consumer, the hourly task
+    /// and the WebSocket bridge — and, on SIGTERM or SIGINT, stops the HTTP server first
+    /// and then those parts in the reverse of that order.
+    static func build(
+        settings: DemoSettings, database: DatabaseClient, logger: Logger
+    ) throws -> (app: some ApplicationProtocol, parts: Parts) {
+        let coordination = try coordination(settings, logger: logger)
+        let instance = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        let catalog = Catalog(database: database, cache: coordination.cache)
+        let desk = OrderDesk(
+            database: database, coordination: coordination, lockWait: .seconds(settings.demo.lockWaitSeconds),
+            queues: ProductQueues(timeout: .seconds(settings.demo.lockWaitSeconds)), instance: instance, logger: logger)
+        let statistics = Statistics(database: database)
+        let hub = WebSocketHub(configuration: .init(maxConnections: 5_000, heartbeatInterval: .seconds(20)), logger: logger)
+        let parts = Parts(
+            database: database, coordination: coordination, catalog: catalog, desk: desk, statistics: statistics,
+            hub: hub, instance: instance)
+
+        let router = try buildRouter(settings: settings, parts: parts)
+        let sockets = Router(context: BasicWebSocketRequestContext.self)
+        sockets.ws("/events") { inbound, outbound, _ in
+            try await hub.serve(inbound: inbound, outbound: outbound, receiving: FeedCommand.self, groups: [feedGroup]) { _, _ in }
+        }
+        let services: [any Service] =
+            [database] + coordination.services + [
+                StatisticsConsumer(statistics: statistics, bus: coordination.bus, logger: logger),
+                try hourlyTask(statistics, lock: coordination.lock, logger: logger),
+                WebSocketEventBridge(bus: coordination.bus, hub: hub, event: OrderPlaced.self, group: feedGroup),
+            ]
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: sockets, configuration: .init(ws: hub.configuration.serverConfiguration)),
+            configuration: .init(address: .hostname(settings.http.host, port: settings.http.port), serverName: name),
+            services: services, logger: logger)
+        return (app, parts)
+    }
+
+    private static func hourlyTask(_ statistics: Statistics, lock: any DistributedLock, logger: Logger) throws -> any Service {
+        try HourlyStatistics.task(statistics, lock: lock, logger: logger)
+    }
+
+    /// Builds the router: metrics, Roost's default middleware stack (request ids,
+    /// timestamps, access log, errors in the envelope, timeout, body limit), the web page,
+    /// `/health` (liveness), `/ready` (database and Redis answer), `/metrics`, the catalog,
+    /// orders, statistics; every write route limited per client IP.
+    static func buildRouter(settings: DemoSettings, parts: Parts) throws -> Router<BasicRoostRequestContext> {
+        let http = settings.http
+        let registry = PrometheusCollectorRegistry()
+        let clientIP = try ClientIPResolver(trustedProxies: http.trustedProxies)
+        let router = Router(context: BasicRoostRequestContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(registry: registry))
+        router.addRoostMiddleware(
+            RoostMiddlewareOptions(
+                requestTimeout: .milliseconds(Int64(http.requestTimeoutSeconds * 1000)),
+                maxBodyBytes: http.maxBodyBytes, accessLog: http.accessLog, debug: http.debug, clientIP: clientIP))
+        if let page = Bundle.module.url(forResource: "Public", withExtension: nil) {
+            // The web page: index.html, app.js, style.css.
+            let root = page.resolvingSymlinksInPath().standardizedFileURL.path
+            router.add(middleware: StaticFileMiddleware(root: root, urlPrefix: "/", cacheControl: "no-cache"))
+            router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/index.html"]) }
+        }
+        router.addHealthRoute("/health", service: name, version: version)
+        router.addHealthRoute("/ready", service: name, version: version, checks: [parts.database] + parts.coordination.checks)
+        router.addMetricsRoute(registry: registry)
+
+        let writes = writeGroup(router, limiter: parts.coordination.writeLimiter, clientIP: clientIP)
+        parts.catalog.addRoutes(to: router, writes: writes)
+        try ProductImages(
+            catalog: parts.catalog, dataDirectory: settings.demo.dataDirectory, maxBytes: settings.demo.maxImageBytes
+        ).addRoutes(to: router, writes: writes)
+        OrderRoutes(desk: parts.desk).addRoutes(to: router, writes: writes)
+        parts.statistics.addRoutes(to: router, backend: parts.coordination.backend, instance: parts.instance)
+        router.addMethodNotAllowedResponses()
+        return router
+    }
+
+    /// A group of routes limited to `demo.writesPerMinute` requests per client IP.
+    private static func writeGroup<Limiter: RateLimiter>(
+        _ router: Router<BasicRoostRequestContext>, limiter: Limiter, clientIP: ClientIPResolver
+    ) -> RouterGroup<BasicRoostRequestContext> {
+        router.group().add(
+            middleware: RateLimitMiddleware(limiter: limiter) { request, context in
+                "writes:" + (clientIP.clientIP(request, context: context)?.description ?? "unknown")
+            })
+    }
+}
+
+/// Messages a browser may send on `/events` (none are needed; the feed is one-way).
+struct FeedCommand: Codable, Sendable {
+    var op: String
+}
