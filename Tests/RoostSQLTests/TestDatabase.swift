@@ -4,7 +4,8 @@ import RoostTestSupport
 import SQLKit
 
 /// A fresh, empty database for one test: a SQLite file in a new temporary directory, or
-/// a new PostgreSQL database on the server from `ROOST_TEST_POSTGRES_URL`.
+/// a new database on the PostgreSQL or MariaDB server from `ROOST_TEST_POSTGRES_URL` or
+/// `ROOST_TEST_MYSQL_URL`.
 struct TestDatabase: Sendable {
     let engine: DatabaseURL.Engine
     let url: DatabaseURL
@@ -26,10 +27,15 @@ struct TestDatabase: Sendable {
     private static func make(_ engine: DatabaseURL.Engine) async throws -> TestDatabase {
         let name = "roost_t_\(UUID().uuidString.prefix(8).lowercased())"
         switch engine {
-        case .postgres:
-            let serverURL = try DatabaseURL(TestServer.postgres.url().absoluteString)
+        case .postgres, .mysql:
+            let server: TestServer = engine == .postgres ? .postgres : .mysql
+            let serverURL = try DatabaseURL(server.url().absoluteString)
             let admin = try await DatabaseClient.open(serverURL)
-            try await admin.execute("CREATE DATABASE \(ident: name)")
+            if engine == .mysql {
+                try await admin.execute("CREATE DATABASE \(ident: name) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            } else {
+                try await admin.execute("CREATE DATABASE \(ident: name)")
+            }
             try await admin.close()
             var url = serverURL
             if case .server(var address) = url.location {
@@ -38,7 +44,11 @@ struct TestDatabase: Sendable {
             }
             return TestDatabase(engine: engine, url: url) {
                 let admin = try await DatabaseClient.open(serverURL)
-                try await admin.execute("DROP DATABASE \(ident: name) WITH (FORCE)")
+                if engine == .mysql {
+                    try await admin.execute("DROP DATABASE \(ident: name)")
+                } else {
+                    try await admin.execute("DROP DATABASE \(ident: name) WITH (FORCE)")
+                }
                 try await admin.close()
             }
         default:
@@ -71,7 +81,13 @@ struct TestDatabase: Sendable {
     }
 
     /// The column type of an auto-generated integer primary key.
-    var serialKey: String { engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY" }
+    var serialKey: String {
+        switch engine {
+        case .postgres: "BIGSERIAL PRIMARY KEY"
+        case .mysql: "BIGINT AUTO_INCREMENT PRIMARY KEY"
+        case .sqlite: "INTEGER PRIMARY KEY"
+        }
+    }
 
     /// Creates the `items` table used by several tests.
     func createItems(_ client: DatabaseClient) async throws {

@@ -48,6 +48,10 @@ public struct MySQLConfiguration: Sendable {
     /// login and again after each `COM_RESET_CONNECTION`, so writes fail with server
     /// error 1792. Use it for replicas behind ``MySQLClient``. Default false.
     public var readOnly: Bool = false
+    /// Whether ``MySQLQueryResult/affectedRows`` of an UPDATE counts every row the
+    /// statement matched (`CLIENT_FOUND_ROWS`), as PostgreSQL and SQLite do, instead of
+    /// only the rows whose values changed. Default false, MySQL's own behaviour.
+    public var countsMatchedRows: Bool = false
 
     /// Creates a configuration from its parts.
     public init(host: String, port: Int = 3306, username: String, password: String = "", database: String? = nil) {

@@ -4,7 +4,7 @@ import SQLKit
 import ServiceLifecycle
 import Synchronization
 
-/// A pool of connections to one database — SQLite, or PostgreSQL — chosen by its URL.
+/// A pool of connections to one database — SQLite, PostgreSQL or MySQL/MariaDB — chosen by its URL.
 ///
 /// The client offers the everyday operations (``DatabaseExecutor``: `select`, `find`,
 /// `count`, `insert`, `update`, `delete`, `execute`), SQLKit's query builder through
@@ -85,11 +85,14 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
         switch url.location {
         case .sqliteFile, .sqliteMemory:
             driver = sqliteDriver(url.location, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
-        case .server(let server):
-            guard url.engine == .postgres else {
-                throw DatabaseError(
-                    .connectionFailed, "The \(url.engine.rawValue) engine is not available in RoostSQL yet; use sqlite or postgres.")
+        case .server(let server) where url.engine == .mysql:
+            do {
+                driver = try await mysqlDriver(
+                    server, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
+            } catch {
+                throw Self.openingFailure(error, url: url)
             }
+        case .server(let server):
             driver = try postgresDriver(
                 server, tls: configuration.tls, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
         }
