@@ -7,7 +7,7 @@ extension DatabaseContract {
     /// Three migrations; the second seeds one row, so running it twice would show.
     func migrations(_ database: TestDatabase) -> [Migration] {
         [
-            Migration(1, "create items", sql: "CREATE TABLE items (id \(database.serialKey), name TEXT NOT NULL UNIQUE, qty INTEGER, note TEXT)"),
+            Migration(1, "create items", sql: database.itemsTable),
             Migration(2, "seed") { tx in
                 try await tx.insert(into: "items", Item(name: "seed", qty: 1))
             },

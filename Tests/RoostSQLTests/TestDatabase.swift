@@ -89,9 +89,19 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// The column type of a text column with a unique index: on MySQL a `VARCHAR`, since
+    /// MariaDB indexes a unique `TEXT` through a hash whose duplicate checks deadlock
+    /// concurrent inserts.
+    var uniqueText: String { engine == .mysql ? "VARCHAR(255)" : "TEXT" }
+
+    /// The `items` table used by several tests.
+    var itemsTable: String {
+        "CREATE TABLE items (id \(serialKey), name \(uniqueText) NOT NULL UNIQUE, qty INTEGER, note TEXT)"
+    }
+
     /// Creates the `items` table used by several tests.
     func createItems(_ client: DatabaseClient) async throws {
-        let ddl = "CREATE TABLE items (id \(serialKey), name TEXT NOT NULL UNIQUE, qty INTEGER, note TEXT)"
+        let ddl = itemsTable
         try await client.execute(SQLQueryString(ddl))
     }
 }

@@ -111,6 +111,10 @@ extension DatabaseClient {
         pool.maximumConnections = configuration.maxConnections ?? 10
         pool.minimumConnections = min(configuration.minConnections ?? 0, pool.maximumConnections)
         pool.leaseTimeout = configuration.poolTimeout
+        // Like the other engines' pools, connections go back as they are: transactions
+        // roll back (or their connection is discarded) before that, and a reset per lease
+        // would cost a round trip and the cached prepared statements of every statement.
+        pool.resetsReturnedConnections = false
         return MySQLDriver(
             pool: MySQLConnectionPool(configuration: pool, logger: logger), queryLogLevel: configuration.queryLogLevel,
             logger: logger)

@@ -55,14 +55,15 @@ extension DatabaseMigrator {
         }
     }
 
-    /// Releases the lock; when that fails the pool's connection reset releases it anyway.
+    /// Releases the lock; when that fails, closes the connection, which releases it too.
     private func unlock(_ connection: PooledConnection) async {
         do {
             try await connection.sql.raw("DO RELEASE_LOCK(\(lockName))").run()
         } catch {
             client.logger.warning(
-                "Releasing the MySQL migration lock failed; the connection's reset releases it",
+                "Releasing the MySQL migration lock failed; closing its connection to release it",
                 metadata: ["error": "\(error)"])
+            await connection.discard()
         }
     }
 }
