@@ -38,7 +38,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
         .product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts", "roost-lock-stress",
     ],
     "RoostCoordination": ["RoostCoordinationContracts"],
-    "RoostSQL": [serviceLifecycle, log],
+    "RoostSQL": [serviceLifecycle, log, "RoostTasks", "roost-migration-race"],
     "RoostTasks": [nioPosix],
 ]
 
@@ -181,6 +181,10 @@ let package = Package(
         // One OS process of the multi-process lock safety test (RoostRedisTests spawns it).
         .executableTarget(
             name: "roost-lock-stress", dependencies: ["RoostRedis"], path: "Tests/RoostLockStress",
+            swiftSettings: roostSettings),
+        // One OS process of the two-process migration test (RoostSQLTests spawns it).
+        .executableTarget(
+            name: "roost-migration-race", dependencies: ["RoostSQL"], path: "Tests/RoostMigrationRace",
             swiftSettings: roostSettings),
         .target(
             name: "RoostTestSupport", dependencies: ["RoostCore", "RoostTasks", log, nioCore],

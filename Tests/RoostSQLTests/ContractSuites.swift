@@ -19,6 +19,7 @@ import Testing
     @Test func migrateConcurrently() async throws { try await contract.migrateConcurrently() }
     @Test func failingMigrationRollsBack() async throws { try await contract.failingMigrationRollsBack() }
     @Test func readOnlyMigrator() async throws { try await contract.readOnlyMigrator() }
+    @Test func migrateFromTwoProcesses() async throws { try await contract.migrateFromTwoProcesses() }
 }
 
 /// The same contract on the PostgreSQL server from `ROOST_TEST_POSTGRES_URL`.
@@ -38,6 +39,7 @@ import Testing
     @Test func migrateConcurrently() async throws { try await contract.migrateConcurrently() }
     @Test func failingMigrationRollsBack() async throws { try await contract.failingMigrationRollsBack() }
     @Test func readOnlyMigrator() async throws { try await contract.readOnlyMigrator() }
+    @Test func migrateFromTwoProcesses() async throws { try await contract.migrateFromTwoProcesses() }
 }
 
 /// The same contract on the MariaDB server from `ROOST_TEST_MYSQL_URL`.
@@ -57,4 +59,5 @@ import Testing
     @Test func migrateConcurrently() async throws { try await contract.migrateConcurrently() }
     @Test func failingMigrationRollsBack() async throws { try await contract.failingMigrationRollsBack() }
     @Test func readOnlyMigrator() async throws { try await contract.readOnlyMigrator() }
+    @Test func migrateFromTwoProcesses() async throws { try await contract.migrateFromTwoProcesses() }
 }

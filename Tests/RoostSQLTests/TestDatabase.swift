@@ -60,6 +60,14 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// The URL as text with its password, for another process (``DatabaseURL/description`` hides it).
+    var unredactedURL: String {
+        guard case .server(let address) = url.location else { return url.description }
+        let password = address.password.map { ":\($0)" } ?? ""
+        let user = address.username.map { "\($0)\(password)@" } ?? ""
+        return "\(url.engine.rawValue)://\(user)\(address.host):\(address.port)/\(address.database ?? "")"
+    }
+
     /// Opens a client on the database.
     func open(readOnly: Bool = false, maxConnections: Int? = nil) async throws -> DatabaseClient {
         try await DatabaseClient.open(url, readOnly: readOnly) { configuration in
