@@ -2,7 +2,8 @@
 # RoostSQL against the driver underneath it, per engine: point selects and single-row
 # inserts (the new id read back) through one DatabaseClient shared by CLIENTS tasks, and
 # through CLIENTS raw connections of sqlite-nio, postgres-nio and RoostMySQL running the
-# same statements; plus PostgreSQL point selects from asyncpg. Each Swift side runs
+# same statements; for the servers also through the driver's own pool (a lease per
+# operation, as RoostSQL does); plus PostgreSQL point selects from asyncpg. Each Swift side runs
 # twice, interleaved, and keeps its better run, since the machine is shared.
 # Usage (through the runner): scripts/bench sql [CLIENTS] [SELECTS] [INSERTS]
 set -euo pipefail
@@ -43,6 +44,12 @@ for engine in sqlite postgres mysql; do
         r="$(best "$roost1" "$roost2")"
         d="$(best "$raw1" "$raw2")"
         entry="\"roost\": $r, \"driver\": $d, \"overhead_percent\": $(overhead "$r" "$d")"
+        if [ "$engine" != sqlite ]; then
+            pool1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"
+            pool2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"
+            p="$(best "$pool1" "$pool2")"
+            entry+=", \"driver_pool\": $p, \"overhead_vs_pool_percent\": $(overhead "$r" "$p")"
+        fi
         if [ "$engine" = postgres ] && [ "$mode" = point ]; then
             a="$("$py" "$ROOT/Benchmarks/peers/sql_asyncpg.py" "$ROOST_TEST_POSTGRES_URL" "$CLIENTS" "$count" | ops)"
             entry+=", \"asyncpg\": $a"

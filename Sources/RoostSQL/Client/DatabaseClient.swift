@@ -24,7 +24,9 @@ import Synchronization
 /// SQLite connections use WAL, a busy timeout so concurrent writers wait for each other,
 /// and enforced foreign keys; their work runs on sqlite-nio's thread pool, off the event
 /// loop. `sqlite::memory:` is a single connection, since each connection would otherwise
-/// see its own empty database.
+/// see its own empty database. MySQL and MariaDB run on RoostMySQL's
+/// `MySQLConnectionPool`, whose maintenance task the client owns and stops
+/// in ``close()``.
 public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
     /// The URL the client was opened with.
     public let url: DatabaseURL
