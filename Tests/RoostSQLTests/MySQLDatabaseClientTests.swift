@@ -4,7 +4,7 @@ import SQLKit
 import Testing
 
 /// Behaviour specific to a MySQL or MariaDB server.
-@Suite(.requires(.mysql)) struct MySQLClientTests {
+@Suite(.requires(.mysql)) struct MySQLDatabaseClientTests {
     @Test func missingDatabase() async throws {
         var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
         if case .server(var address) = url.location {
