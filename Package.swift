@@ -44,7 +44,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
         .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
     ],
-    "RoostSQL": [serviceLifecycle, log],
+    "RoostSQL": [serviceLifecycle, log, "RoostTasks", "roost-migration-race"],
     "RoostTasks": [nioPosix],
 ]
 
@@ -201,6 +201,10 @@ let package = Package(
         // One OS process of the multi-process lock safety test (RoostRedisTests spawns it).
         .executableTarget(
             name: "roost-lock-stress", dependencies: ["RoostRedis"], path: "Tests/RoostLockStress",
+            swiftSettings: roostSettings),
+        // One OS process of the two-process migration test (RoostSQLTests spawns it).
+        .executableTarget(
+            name: "roost-migration-race", dependencies: ["RoostSQL"], path: "Tests/RoostMigrationRace",
             swiftSettings: roostSettings),
         .target(
             name: "RoostTestSupport", dependencies: ["RoostCore", "RoostTasks", log, nioCore],

@@ -12,6 +12,8 @@ let package = Package(
         .package(name: "Roost", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.12.0"),
     ],
     targets: [
         .executableTarget(
@@ -48,6 +50,14 @@ let package = Package(
         .executableTarget(
             name: "bench-mysql",
             dependencies: [.product(name: "RoostMySQL", package: "Roost")],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "bench-sql",
+            dependencies: [
+                .product(name: "RoostSQL", package: "Roost"), .product(name: "RoostMySQL", package: "Roost"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings),
     ]
 )

@@ -56,11 +56,22 @@ import Glibc
         }
     }
 
-    @Test func mysqlNotYetAvailable() async throws {
+    @Test func mysqlConnectionRefused() async throws {
+        let port = try closedPort()
         let error = try await #require(throws: DatabaseError.self) {
-            _ = try await DatabaseClient.open("mysql://root@127.0.0.1/app")
+            _ = try await DatabaseClient.open("mysql://roost:secret@127.0.0.1:\(port)/app?connectTimeout=2")
         }
         #expect(error.kind == .connectionFailed)
+        #expect(error.message.contains("127.0.0.1:\(port)"))
+        #expect(!error.message.contains("secret"))
+    }
+
+    @Test func mysqlRefusesTLSItCannotMeet() async throws {
+        let error = try await #require(throws: DatabaseError.self) {
+            _ = try await DatabaseClient.open("mariadb://roost@127.0.0.1/app?tls=require")
+        }
+        #expect(error.kind == .connectionFailed)
+        #expect(error.message.contains("tls=require"))
     }
 
     @Test func gracefulShutdownClosesThePool() async throws {

@@ -65,9 +65,14 @@ struct DatabaseContract {
         try await TestDatabase.with(engine) { database in
             try await database.withClient { db in
                 let ddl =
-                    engine == .postgres
-                    ? "CREATE TABLE typed (id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ, amount NUMERIC(30,10), uid UUID, doc JSONB, bytes BYTEA, text TEXT, flag BOOLEAN, ratio DOUBLE PRECISION, big BIGINT)"
-                    : "CREATE TABLE typed (id INTEGER PRIMARY KEY, at REAL, amount TEXT, uid BLOB, doc TEXT, bytes BLOB, text TEXT, flag BOOLEAN, ratio REAL, big INTEGER)"
+                    switch engine {
+                    case .postgres:
+                        "CREATE TABLE typed (id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ, amount NUMERIC(30,10), uid UUID, doc JSONB, bytes BYTEA, text TEXT, flag BOOLEAN, ratio DOUBLE PRECISION, big BIGINT)"
+                    case .mysql:
+                        "CREATE TABLE typed (id BIGINT AUTO_INCREMENT PRIMARY KEY, at DATETIME(6), amount DECIMAL(30,10), uid BINARY(16), doc JSON, bytes LONGBLOB, text TEXT, flag BOOLEAN, ratio DOUBLE, big BIGINT)"
+                    case .sqlite:
+                        "CREATE TABLE typed (id INTEGER PRIMARY KEY, at REAL, amount TEXT, uid BLOB, doc TEXT, bytes BLOB, text TEXT, flag BOOLEAN, ratio REAL, big INTEGER)"
+                    }
                 try await db.execute(SQLQueryString(ddl))
                 let value = Typed(
                     at: Date(timeIntervalSince1970: 1_765_432_109.25), amount: Decimal(string: "12345678901234.5678901234")!,

@@ -4,7 +4,8 @@ import RoostTestSupport
 import SQLKit
 
 /// A fresh, empty database for one test: a SQLite file in a new temporary directory, or
-/// a new PostgreSQL database on the server from `ROOST_TEST_POSTGRES_URL`.
+/// a new database on the PostgreSQL or MariaDB server from `ROOST_TEST_POSTGRES_URL` or
+/// `ROOST_TEST_MYSQL_URL`.
 struct TestDatabase: Sendable {
     let engine: DatabaseURL.Engine
     let url: DatabaseURL
@@ -26,10 +27,15 @@ struct TestDatabase: Sendable {
     private static func make(_ engine: DatabaseURL.Engine) async throws -> TestDatabase {
         let name = "roost_t_\(UUID().uuidString.prefix(8).lowercased())"
         switch engine {
-        case .postgres:
-            let serverURL = try DatabaseURL(TestServer.postgres.url().absoluteString)
+        case .postgres, .mysql:
+            let server: TestServer = engine == .postgres ? .postgres : .mysql
+            let serverURL = try DatabaseURL(server.url().absoluteString)
             let admin = try await DatabaseClient.open(serverURL)
-            try await admin.execute("CREATE DATABASE \(ident: name)")
+            if engine == .mysql {
+                try await admin.execute("CREATE DATABASE \(ident: name) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            } else {
+                try await admin.execute("CREATE DATABASE \(ident: name)")
+            }
             try await admin.close()
             var url = serverURL
             if case .server(var address) = url.location {
@@ -38,7 +44,11 @@ struct TestDatabase: Sendable {
             }
             return TestDatabase(engine: engine, url: url) {
                 let admin = try await DatabaseClient.open(serverURL)
-                try await admin.execute("DROP DATABASE \(ident: name) WITH (FORCE)")
+                if engine == .mysql {
+                    try await admin.execute("DROP DATABASE \(ident: name)")
+                } else {
+                    try await admin.execute("DROP DATABASE \(ident: name) WITH (FORCE)")
+                }
                 try await admin.close()
             }
         default:
@@ -48,6 +58,14 @@ struct TestDatabase: Sendable {
                 engine: .sqlite, location: .sqliteFile(path: directory.appendingPathComponent("test.db").path))
             return TestDatabase(engine: engine, url: url) { try FileManager.default.removeItem(at: directory) }
         }
+    }
+
+    /// The URL as text with its password, for another process (``DatabaseURL/description`` hides it).
+    var unredactedURL: String {
+        guard case .server(let address) = url.location else { return url.description }
+        let password = address.password.map { ":\($0)" } ?? ""
+        let user = address.username.map { "\($0)\(password)@" } ?? ""
+        return "\(url.engine.rawValue)://\(user)\(address.host):\(address.port)/\(address.database ?? "")"
     }
 
     /// Opens a client on the database.
@@ -71,11 +89,27 @@ struct TestDatabase: Sendable {
     }
 
     /// The column type of an auto-generated integer primary key.
-    var serialKey: String { engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY" }
+    var serialKey: String {
+        switch engine {
+        case .postgres: "BIGSERIAL PRIMARY KEY"
+        case .mysql: "BIGINT AUTO_INCREMENT PRIMARY KEY"
+        case .sqlite: "INTEGER PRIMARY KEY"
+        }
+    }
+
+    /// The column type of a text column with a unique index: on MySQL a `VARCHAR`, since
+    /// MariaDB indexes a unique `TEXT` through a hash whose duplicate checks deadlock
+    /// concurrent inserts.
+    var uniqueText: String { engine == .mysql ? "VARCHAR(255)" : "TEXT" }
+
+    /// The `items` table used by several tests.
+    var itemsTable: String {
+        "CREATE TABLE items (id \(serialKey), name \(uniqueText) NOT NULL UNIQUE, qty INTEGER, note TEXT)"
+    }
 
     /// Creates the `items` table used by several tests.
     func createItems(_ client: DatabaseClient) async throws {
-        let ddl = "CREATE TABLE items (id \(serialKey), name TEXT NOT NULL UNIQUE, qty INTEGER, note TEXT)"
+        let ddl = itemsTable
         try await client.execute(SQLQueryString(ddl))
     }
 }

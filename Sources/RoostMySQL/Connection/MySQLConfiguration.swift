@@ -52,6 +52,10 @@ public struct MySQLConfiguration: Sendable {
     /// first keyword, such as `SELECT`); by default the process-wide swift-metrics and
     /// swift-distributed-tracing systems (nothing when not bootstrapped).
     public var instrumentation = DriverInstrumentation()
+    /// Whether ``MySQLQueryResult/affectedRows`` of an UPDATE counts every row the
+    /// statement matched (`CLIENT_FOUND_ROWS`), as PostgreSQL and SQLite do, instead of
+    /// only the rows whose values changed. Default false, MySQL's own behaviour.
+    public var countsMatchedRows: Bool = false
 
     /// Creates a configuration from its parts.
     public init(host: String, port: Int = 3306, username: String, password: String = "", database: String? = nil) {

@@ -67,7 +67,8 @@ public final class MySQLConnection: Sendable {
             username: configuration.username, password: configuration.password, database: configuration.database,
             attributes: Self.attributes(configuration.connectionAttributes),
             maximumPacketSize: configuration.maximumPacketSize, serverPublicKey: configuration.serverPublicKey,
-            allowPublicKeyRetrieval: configuration.allowPublicKeyRetrieval)
+            allowPublicKeyRetrieval: configuration.allowPublicKeyRetrieval,
+            countsMatchedRows: configuration.countsMatchedRows)
         let maximumPacketSize = configuration.maximumPacketSize
         let loginTimeout = configuration.loginTimeout
         let handlerLogger = logger

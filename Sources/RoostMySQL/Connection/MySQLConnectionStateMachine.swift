@@ -12,6 +12,8 @@ struct MySQLConnectionStateMachine {
         var maximumPacketSize: Int
         var serverPublicKey: String?
         var allowPublicKeyRetrieval: Bool
+        /// Whether UPDATE reports the rows it matched rather than the rows it changed.
+        var countsMatchedRows = false
     }
 
     /// What the handler must do next.
@@ -154,6 +156,7 @@ struct MySQLConnectionStateMachine {
         let greeting = try MySQLHandshake(payload: payload)
         var wanted = MySQLCapabilities.clientDefault
         if credentials.database != nil { wanted.insert(.connectWithDB) }
+        if credentials.countsMatchedRows { wanted.insert(.foundRows) }
         capabilities = wanted.intersection(greeting.capabilities)
         guard capabilities.contains(.secureConnection) else {
             throw MySQLProtocolError(.unsupported, "server lacks CLIENT_SECURE_CONNECTION (pre-4.1 authentication)")

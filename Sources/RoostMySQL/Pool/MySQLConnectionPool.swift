@@ -141,7 +141,8 @@ public final class MySQLConnectionPool: Service {
         try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql, binds) }
     }
 
-    /// Resets a leased connection, or closes it when it is past its lifetime or the reset
+    /// Resets a leased connection (unless ``MySQLPoolConfiguration/resetsReturnedConnections``
+    /// is off), or closes it when it is past its lifetime or the reset
     /// fails, then hands it back to the pool.
     private func recycle(_ lease: ConnectionLease<PooledMySQLConnection>) async {
         let pooled = lease.connection
@@ -157,6 +158,7 @@ public final class MySQLConnectionPool: Service {
             await close(pooled)
             return
         }
+        guard configuration.resetsReturnedConnections else { return }
         do {
             try await pooled.connection.send(.resetConnection, evenIfCancelled: true)
         } catch {

@@ -30,6 +30,15 @@ public struct MySQLPoolConfiguration: Sendable {
     /// ``MySQLPoolError/Kind/unavailable`` instead of waiting. Default 60 seconds.
     public var circuitBreakerTripAfter: Duration
 
+    /// Whether a connection is reset (`COM_RESET_CONNECTION`) when it is returned, so
+    /// session variables, temporary tables, named locks, an open transaction and prepared
+    /// statements never reach the next lease. Default true.
+    ///
+    /// Turn it off only when every lease leaves its session clean (a layer above that
+    /// rolls back its own transactions, as RoostSQL does): a reset costs a round trip per
+    /// lease and drops the cached prepared statements.
+    public var resetsReturnedConnections: Bool
+
     /// Creates a pool configuration with defaults for everything but the connection.
     public init(connection: MySQLConfiguration) {
         self.connection = connection
@@ -40,5 +49,6 @@ public struct MySQLPoolConfiguration: Sendable {
         self.maximumLifetime = nil
         self.leaseTimeout = .seconds(10)
         self.circuitBreakerTripAfter = .seconds(60)
+        self.resetsReturnedConnections = true
     }
 }

@@ -38,19 +38,33 @@ public struct MySQLSQLDatabase: SQLDatabase {
         }
     }
 
+    /// The level at which each statement is logged; nil logs none. Default `.debug`.
+    public var queryLogLevel: Logger.Level? = .debug
+
     /// Serializes `query`, runs it and hands every row to `onRow`.
     public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let result = try await self.result(of: query)
+        for row in result.rows { onRow(row) }
+    }
+
+    /// Serializes `query`, runs it and returns the whole result, with the counters SQLKit's
+    /// row callback cannot carry: ``MySQLQueryResult/affectedRows`` and
+    /// ``MySQLQueryResult/lastInsertID``.
+    ///
+    /// ```swift
+    /// let result = try await pool.sql().result(of: SQLQueryString("INSERT INTO users (name) VALUES (\(bind: "Ada"))"))
+    /// let id = result.lastInsertID
+    /// ```
+    public func result(of query: any SQLExpression) async throws -> MySQLQueryResult {
         let (sql, binds) = serialize(query)
         if let level = queryLogLevel { logger.log(level: level, "\(sql)", metadata: ["mysql.binds": "\(binds.count)"]) }
         let parameters = try binds.map { try MySQLBindEncoder.parameter(for: $0) }
-        let result: MySQLQueryResult
         switch source {
         case .pool(let pool):
-            result = try await pool.withConnection { try await Self.run(sql, parameters, on: $0) }
+            return try await pool.withConnection { try await Self.run(sql, parameters, on: $0) }
         case .connection(let connection):
-            result = try await Self.run(sql, parameters, on: connection)
+            return try await Self.run(sql, parameters, on: connection)
         }
-        for row in result.rows { onRow(row) }
     }
 
     /// The future-based form of ``execute(sql:_:)-(_,_)async``, for SQLKit APIs that need it.
@@ -66,10 +80,13 @@ public struct MySQLSQLDatabase: SQLDatabase {
             return try await closure(self)
         case .pool(let pool):
             let logger = logger
+            let level = queryLogLevel
             // The pool's `Value: Sendable` bound does not hold for an arbitrary `R`; the
             // value is only carried out of the lease on the same task.
             let boxed = try await pool.withConnection { connection in
-                UncheckedResult(value: try await closure(MySQLSQLDatabase(source: .connection(connection), logger: logger)))
+                var session = MySQLSQLDatabase(source: .connection(connection), logger: logger)
+                session.queryLogLevel = level
+                return UncheckedResult(value: try await closure(session))
             }
             return boxed.value
         }

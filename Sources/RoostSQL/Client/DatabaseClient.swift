@@ -4,7 +4,7 @@ import SQLKit
 import ServiceLifecycle
 import Synchronization
 
-/// A pool of connections to one database — SQLite, or PostgreSQL — chosen by its URL.
+/// A pool of connections to one database — SQLite, PostgreSQL or MySQL/MariaDB — chosen by its URL.
 ///
 /// The client offers the everyday operations (``DatabaseExecutor``: `select`, `find`,
 /// `count`, `insert`, `update`, `delete`, `execute`), SQLKit's query builder through
@@ -24,7 +24,9 @@ import Synchronization
 /// SQLite connections use WAL, a busy timeout so concurrent writers wait for each other,
 /// and enforced foreign keys; their work runs on sqlite-nio's thread pool, off the event
 /// loop. `sqlite::memory:` is a single connection, since each connection would otherwise
-/// see its own empty database.
+/// see its own empty database. MySQL and MariaDB run on RoostMySQL's
+/// `MySQLConnectionPool`, whose maintenance task the client owns and stops
+/// in ``close()``.
 public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
     /// The URL the client was opened with.
     public let url: DatabaseURL
@@ -85,11 +87,14 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
         switch url.location {
         case .sqliteFile, .sqliteMemory:
             driver = sqliteDriver(url.location, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
-        case .server(let server):
-            guard url.engine == .postgres else {
-                throw DatabaseError(
-                    .connectionFailed, "The \(url.engine.rawValue) engine is not available in RoostSQL yet; use sqlite or postgres.")
+        case .server(let server) where url.engine == .mysql:
+            do {
+                driver = try await mysqlDriver(
+                    server, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
+            } catch {
+                throw Self.openingFailure(error, url: url)
             }
+        case .server(let server):
             driver = try postgresDriver(
                 server, tls: configuration.tls, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
         }

@@ -1,3 +1,4 @@
+import RoostMySQL
 import SQLKit
 
 /// Something that runs statements: a ``DatabaseClient`` or an open ``DatabaseTransaction``.
@@ -63,10 +64,12 @@ extension DatabaseExecutor {
     }
 
     /// Inserts `row` (its coded keys are the columns) into `table` and returns the new
-    /// row's integer id: `RETURNING` on PostgreSQL, `last_insert_rowid()` on SQLite.
+    /// row's integer id: `RETURNING` on PostgreSQL, `last_insert_rowid()` on SQLite, the
+    /// last-insert-id of the server's answer on MySQL.
     /// Optional properties that are nil are left out, so their columns take their defaults.
     ///
-    /// - Parameter idColumn: The auto-generated id column (PostgreSQL); SQLite returns the rowid.
+    /// - Parameter idColumn: The auto-generated id column (PostgreSQL); SQLite returns the
+    ///   rowid and MySQL the `AUTO_INCREMENT` value.
     /// - Throws: ``DatabaseError``; ``DatabaseError/Kind/constraintViolation`` with
     ///   the engine's message when a constraint refuses the row.
     @discardableResult
@@ -79,6 +82,10 @@ extension DatabaseExecutor {
                 .first()
             guard let id else { throw missingID(table) }
             return try Self.decode(id, column: idColumn, as: Int64.self)
+        case .mysql:
+            let result = try await mysqlResult(of: try sql.insert(into: table).model(row).query)
+            guard result.lastInsertID > 0, let id = Int64(exactly: result.lastInsertID) else { throw missingID(table) }
+            return id
         default:
             let id = try await sql.withSession { session in
                 try await session.insert(into: table).model(row).run()
@@ -132,7 +139,8 @@ extension DatabaseExecutor {
     }
 
     /// Runs the statement made by `build` and returns the rows it changed: a counting
-    /// `WITH … RETURNING` on PostgreSQL, `changes()` on the same connection on SQLite.
+    /// `WITH … RETURNING` on PostgreSQL, `changes()` on the same connection on SQLite, the
+    /// affected-rows count of the server's answer on MySQL (rows matched, not only changed).
     private func countingChanges(_ build: @escaping @Sendable (any SQLDatabase) throws -> any SQLExpression)
         async throws -> Int
     {
@@ -143,6 +151,8 @@ extension DatabaseExecutor {
             row = try await sql.raw(
                 "WITH roost_changed AS (\(statement) RETURNING 1) SELECT COUNT(*) AS roost_count FROM roost_changed"
             ).first()
+        case .mysql:
+            return Int(try await mysqlResult(of: try build(sql)).affectedRows)
         default:
             row = try await sql.withSession { session in
                 try await session.execute(sql: try build(session)) { _ in }
@@ -151,6 +161,15 @@ extension DatabaseExecutor {
         }
         guard let row else { return 0 }
         return try Self.decode(row, column: "roost_count", as: Int.self)
+    }
+
+    /// Runs `statement` on MySQL and returns the server's answer with its counters.
+    private func mysqlResult(of statement: any SQLExpression) async throws -> MySQLQueryResult {
+        guard let guarded = sql as? GuardedSQLDatabase else {
+            throw DatabaseError(
+                .queryFailed, "Counting MySQL changes needs the sql of a DatabaseClient or DatabaseTransaction.")
+        }
+        return try await guarded.mysqlResult(of: statement)
     }
 
     private func missingID(_ table: String) -> DatabaseError {

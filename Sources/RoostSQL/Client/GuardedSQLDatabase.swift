@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import RoostMySQL
 import SQLKit
 
 /// The `SQLDatabase` a ``DatabaseClient`` hands out: routes statements to the current
@@ -41,6 +42,29 @@ struct GuardedSQLDatabase: SQLDatabase {
         } catch {
             throw DatabaseError.translating(error, engine: client.engine)
         }
+    }
+
+    /// Runs `query` on MySQL like ``execute(sql:_:)`` and returns the whole answer, whose
+    /// affected-rows and last-insert-id counters SQLKit's row callback cannot carry.
+    func mysqlResult(of query: any SQLExpression) async throws -> MySQLQueryResult {
+        try checkWritable(query)
+        do {
+            switch try resolvedTarget() {
+            case .connection(let connection):
+                return try await Self.mysql(connection).result(of: query)
+            case .pool, .transaction:
+                return try await client.driver.withConnection { try await Self.mysql($0.sql).result(of: query) }
+            }
+        } catch {
+            throw DatabaseError.translating(error, engine: client.engine)
+        }
+    }
+
+    private static func mysql(_ database: any SQLDatabase) throws -> MySQLSQLDatabase {
+        guard let mysql = database as? MySQLSQLDatabase else {
+            throw DatabaseError(.queryFailed, "A MySQL statement reached a connection of another engine.")
+        }
+        return mysql
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

@@ -7,6 +7,7 @@ extension DatabaseError {
     /// `error` translated into a ``DatabaseError`` when it comes from an engine or the
     /// pool; Roost errors and cancellation pass through unchanged.
     static func translating(_ error: any Error, engine: DatabaseURL.Engine) -> any Error {
+        if let translated = fromMySQL(error) { return translated }
         switch error {
         case is any RoostError, is CancellationError:
             return error

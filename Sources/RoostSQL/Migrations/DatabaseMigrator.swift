@@ -8,6 +8,13 @@ import SQLKit
 /// done: PostgreSQL takes a transaction-scoped advisory lock, SQLite holds its write
 /// lock from `BEGIN IMMEDIATE`. A failing migration rolls back the whole run.
 ///
+/// MySQL commits implicitly around every DDL statement, so one transaction cannot hold a
+/// run there. Instead the migrator takes a named lock (`GET_LOCK`) on one connection for
+/// the whole run and applies each migration in a transaction of its own, recorded in the
+/// same transaction: a failing migration leaves the ones before it applied and recorded,
+/// and its own DDL (not its data changes) may remain. Keep MySQL migrations to one DDL
+/// statement each, or make them idempotent.
+///
 /// ```swift
 /// let migrator = try DatabaseMigrator(client: db, migrations: migrations)
 /// let applied = try await migrator.migrate()
@@ -48,34 +55,46 @@ public struct DatabaseMigrator: Sendable {
     /// database was already current, for example because another instance migrated it).
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await client.withTransaction { transaction in
+        if client.engine == .mysql { return try await migrateUnderNamedLock() }
+        return try await client.withTransaction { transaction in
             if client.engine == .postgres {
                 try await transaction.execute("SELECT pg_advisory_xact_lock(\(literal: Self.advisoryLockKey))")
             }
-            try await transaction.sql.create(table: Self.table).ifNotExists()
-                .column("version", type: .bigint, .primaryKey(autoIncrement: false))
-                .column("name", type: .text, .notNull)
-                .column("applied_at", type: .timestamp, .notNull)
-                .run()
+            try await createTable(transaction)
             let applied = Set(try await appliedRecords(transaction).map(\.version))
             var done: [Int] = []
             for migration in migrations where !applied.contains(migration.version) {
-                do {
-                    try await migration.apply(transaction)
-                } catch {
-                    throw DatabaseError(
-                        .migrationFailed,
-                        "Migration \(migration.version) '\(migration.name)' failed, so no migration of this run was applied: \(error)",
-                        underlying: error)
-                }
-                try await transaction.sql.insert(into: Self.table)
-                    .columns("version", "name", "applied_at")
-                    .values(SQLBind(Int64(migration.version)), SQLBind(migration.name), SQLBind(Date()))
-                    .run()
+                try await apply(migration, in: transaction)
                 done.append(migration.version)
             }
             return done
         }
+    }
+
+    func createTable(_ executor: some DatabaseExecutor) async throws {
+        try await executor.sql.create(table: Self.table).ifNotExists()
+            .column("version", type: .bigint, .primaryKey(autoIncrement: false))
+            .column("name", type: .text, .notNull)
+            .column("applied_at", type: .timestamp, .notNull)
+            .run()
+    }
+
+    /// Applies `migration` and records it, both in `transaction`.
+    func apply(_ migration: Migration, in transaction: DatabaseTransaction) async throws {
+        do {
+            try await migration.apply(transaction)
+        } catch {
+            let outcome =
+                client.engine == .mysql
+                ? "so it and the migrations after it were not applied" : "so no migration of this run was applied"
+            throw DatabaseError(
+                .migrationFailed, "Migration \(migration.version) '\(migration.name)' failed, \(outcome): \(error)",
+                underlying: error)
+        }
+        try await transaction.sql.insert(into: Self.table)
+            .columns("version", "name", "applied_at")
+            .values(SQLBind(Int64(migration.version)), SQLBind(migration.name), SQLBind(Date()))
+            .run()
     }
 
     /// Every known migration with whether it is applied, followed by applied versions
@@ -95,7 +114,7 @@ public struct DatabaseMigrator: Sendable {
         return statuses + unknown
     }
 
-    private struct Record: Decodable {
+    struct Record: Decodable {
         var version: Int
         var name: String
         var appliedAt: Date
@@ -106,7 +125,7 @@ public struct DatabaseMigrator: Sendable {
         }
     }
 
-    private func appliedRecords(_ executor: some DatabaseExecutor) async throws -> [Record] {
+    func appliedRecords(_ executor: some DatabaseExecutor) async throws -> [Record] {
         try await executor.select(
             "SELECT version, name, applied_at FROM \(ident: Self.table) ORDER BY version", as: Record.self)
     }
@@ -115,6 +134,7 @@ public struct DatabaseMigrator: Sendable {
         let query: SQLQueryString =
             switch client.engine {
             case .postgres: "SELECT COUNT(*) AS roost_count FROM pg_tables WHERE tablename = \(bind: Self.table) AND schemaname = current_schema()"
+            case .mysql: "SELECT COUNT(*) AS roost_count FROM information_schema.tables WHERE table_name = \(bind: Self.table) AND table_schema = DATABASE()"
             default: "SELECT COUNT(*) AS roost_count FROM sqlite_master WHERE type = 'table' AND name = \(bind: Self.table)"
             }
         struct Count: Decodable { var roost_count: Int }

@@ -9,7 +9,9 @@ extension DatabaseClient {
     ///
     /// The same semantics hold on every engine. On SQLite a read-write transaction starts
     /// with `BEGIN IMMEDIATE`, taking the write lock up front so two writers never
-    /// deadlock; on PostgreSQL a read-only client starts `BEGIN READ ONLY`.
+    /// deadlock; on PostgreSQL a read-only client starts `BEGIN READ ONLY`, on MySQL
+    /// `START TRANSACTION READ ONLY`. MySQL commits implicitly before and after DDL
+    /// (`CREATE`, `ALTER`, `DROP`), so a rollback there cannot undo schema changes.
     ///
     /// ```swift
     /// try await db.withTransaction { tx in
@@ -25,30 +27,39 @@ extension DatabaseClient {
             switch (engine, isReadOnly) {
             case (.sqlite, false): "BEGIN IMMEDIATE"
             case (.postgres, true): "BEGIN READ ONLY"
+            case (.mysql, true): "START TRANSACTION READ ONLY"
             default: "BEGIN"
             }
         return try await driver.withConnection { connection in
-            let transaction = DatabaseTransaction(client: self, connection: connection)
-            defer { transaction.end() }
-            try await transaction.control(begin)
-            var active = DatabaseTransaction.active
-            active[ObjectIdentifier(self)] = transaction
-            let result: R
-            do {
-                result = try await DatabaseTransaction.$active.withValue(active) { try await body(transaction) }
-                try Task.checkCancellation()
-            } catch {
-                await rollback(transaction, after: error)
-                throw error
-            }
-            do {
-                try await transaction.control("COMMIT")
-            } catch {
-                await rollback(transaction, after: error)
-                throw error
-            }
-            return result
+            try await transaction(on: connection, begin: begin, body)
         }
+    }
+
+    /// Runs `body` in a transaction on `connection`, which the caller holds; see
+    /// ``withTransaction(_:)``.
+    func transaction<R>(
+        on connection: PooledConnection, begin: String = "BEGIN", _ body: (DatabaseTransaction) async throws -> R
+    ) async throws -> R {
+        let transaction = DatabaseTransaction(client: self, connection: connection)
+        defer { transaction.end() }
+        try await transaction.control(begin)
+        var active = DatabaseTransaction.active
+        active[ObjectIdentifier(self)] = transaction
+        let result: R
+        do {
+            result = try await DatabaseTransaction.$active.withValue(active) { try await body(transaction) }
+            try Task.checkCancellation()
+        } catch {
+            await rollback(transaction, after: error)
+            throw error
+        }
+        do {
+            try await transaction.control("COMMIT")
+        } catch {
+            await rollback(transaction, after: error)
+            throw error
+        }
+        return result
     }
 
     /// Rolls back after `error`; a connection whose rollback fails is discarded, since

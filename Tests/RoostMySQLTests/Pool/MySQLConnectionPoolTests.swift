@@ -80,6 +80,36 @@ struct MySQLConnectionPoolTests {
         }
     }
 
+    @Test("with resets off, a returned connection keeps its session state and prepared statements")
+    func noResetBetweenLeases() async throws {
+        try await LivePool.withRunningPool(maximum: 1, { $0.resetsReturnedConnections = false }) { pool in
+            let first = try await pool.withConnection { connection in
+                try await connection.query("SET @roost_marker = 42")
+                _ = try await connection.query("SELECT ? AS n", [1])
+                return try await connection.sessionID()
+            }
+            try await pool.withConnection { connection throws in
+                #expect(try await connection.sessionID() == first)
+                #expect(try await connection.query("SELECT @roost_marker AS m").rows[0]["m"].decode(Int.self) == 42)
+                #expect(try await connection.query("SELECT ? AS n", [2]).rows[0]["n"].decode(Int.self) == 2)
+            }
+        }
+    }
+
+    @Test("with countsMatchedRows, an UPDATE that changes nothing still counts the rows it matched")
+    func matchedRows() async throws {
+        for countsMatchedRows in [false, true] {
+            var configuration = try LiveServer.configuration()
+            configuration.countsMatchedRows = countsMatchedRows
+            let connection = try await MySQLConnection.connect(configuration: configuration)
+            try await connection.query("CREATE TEMPORARY TABLE roost_matched (id INT PRIMARY KEY, v INT)")
+            try await connection.query("INSERT INTO roost_matched VALUES (1, 5), (2, 5)")
+            let result = try await connection.query("UPDATE roost_matched SET v = 5")
+            #expect(result.affectedRows == (countsMatchedRows ? 2 : 0))
+            try await connection.close()
+        }
+    }
+
     @Test("a connection returned by a throwing body is reset and reused")
     func resetAfterThrow() async throws {
         struct Failure: Error {}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# RoostSQL against the driver underneath it, per engine: point selects and single-row
+# inserts (the new id read back) through one DatabaseClient shared by CLIENTS tasks, and
+# through CLIENTS raw connections of sqlite-nio, postgres-nio and RoostMySQL running the
+# same statements; for the servers also through the driver's own pool (a lease per
+# operation, as RoostSQL does); plus PostgreSQL point selects from asyncpg. Each Swift side runs
+# twice, interleaved, and keeps its better run, since the machine is shared.
+# Usage (through the runner): scripts/bench sql [CLIENTS] [SELECTS] [INSERTS]
+set -euo pipefail
+ROOT="$1"
+CLIENTS="${2:-8}"
+SELECTS="${3:-40000}"
+INSERTS="${4:-8000}"
+source "$ROOT/scripts/lib/bench.sh"
+trap 'roost_stop_servers; rm -rf "${sqlite_dir:-}"' EXIT
+
+roost_install_servers
+roost_bench_venv "$ROOT" "asyncpg==0.30.*"
+py="$ROOT/.bench/venv/bin/python"
+bench="$(roost_bench_build "$ROOT/Benchmarks" bench-sql)"
+roost_start_mariadb
+roost_start_postgres
+sqlite_dir="$(mktemp -d)"
+
+ops() { python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ops_per_second"]))'; }
+best() { python3 -c 'import sys; print(max(int(a) for a in sys.argv[1:]))' "$@"; }
+overhead() { python3 -c 'import sys; r, d = int(sys.argv[1]), int(sys.argv[2]); print(round((d - r) / d * 100, 1))' "$1" "$2"; }
+
+results=""
+for engine in sqlite postgres mysql; do
+    case "$engine" in
+        sqlite) url="sqlite://$sqlite_dir/bench.db" ;;
+        postgres) url="$ROOST_TEST_POSTGRES_URL?tls=disable" ;;
+        mysql) url="$ROOST_TEST_MYSQL_URL?tls=disable" ;;
+    esac
+    "$bench" "$url" setup
+    for mode in point insert; do
+        if [ "$mode" = point ]; then count="$SELECTS"; else count="$INSERTS"; fi
+        roost_log "$engine $mode, $CLIENTS clients, $count operations"
+        raw1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" raw | ops)"
+        roost1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" roost | ops)"
+        raw2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" raw | ops)"
+        roost2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" roost | ops)"
+        r="$(best "$roost1" "$roost2")"
+        d="$(best "$raw1" "$raw2")"
+        entry="\"roost\": $r, \"driver\": $d, \"overhead_percent\": $(overhead "$r" "$d")"
+        if [ "$engine" != sqlite ]; then
+            pool1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"
+            pool2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"
+            p="$(best "$pool1" "$pool2")"
+            entry+=", \"driver_pool\": $p, \"overhead_vs_pool_percent\": $(overhead "$r" "$p")"
+        fi
+        if [ "$engine" = postgres ] && [ "$mode" = point ]; then
+            a="$("$py" "$ROOT/Benchmarks/peers/sql_asyncpg.py" "$ROOST_TEST_POSTGRES_URL" "$CLIENTS" "$count" | ops)"
+            entry+=", \"asyncpg\": $a"
+        fi
+        results+="${results:+, }\"$engine-$mode\": {$entry}"
+    done
+done
+
+cat <<JSON
+{"name": "sql", "unit": "ops/s", "config": {"clients": $CLIENTS, "selects": $SELECTS, "inserts": $INSERTS, "rows": 1000, "drivers": {"sqlite": "sqlite-nio", "postgres": "postgres-nio", "mysql": "RoostMySQL"}},
+ "results": {$results}}
+JSON

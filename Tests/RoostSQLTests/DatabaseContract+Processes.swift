@@ -1,0 +1,51 @@
+import Foundation
+import RoostSQL
+import RoostTasks
+import Testing
+
+extension DatabaseContract {
+    /// Two OS processes (`roost-migration-race`) migrate one database at the same moment:
+    /// exactly one applies the migrations, the other finds them applied, and nothing ran twice.
+    func migrateFromTwoProcesses() async throws {
+        try await TestDatabase.with(engine) { database in
+            let executable = try migrationRaceExecutable().path
+            let url = database.unredactedURL
+            let start = String(Int((Date().timeIntervalSince1970 + 2) * 1_000))
+            let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        try await ProcessCommand(executable, [url, start], timeout: .seconds(120)).run().standardOutput
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            let applied = try outputs.map { output in
+                let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("applied") }, "output: \(output)")
+                return line.dropFirst("applied".count).split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            }
+            #expect(applied.sorted { $0.count < $1.count } == [[], Array(1...20)])
+            try await database.withClient { db throws in
+                #expect(try await db.count(from: "race_items") == 19)
+                #expect(try await db.count(from: DatabaseMigrator.table) == 20)
+            }
+        }
+    }
+}
+
+/// The `roost-migration-race` executable, built beside the test bundle.
+func migrationRaceExecutable() throws -> URL {
+    let candidates = [
+        Bundle.main.executableURL?.deletingLastPathComponent(),
+        Bundle.main.bundleURL.deletingLastPathComponent(),
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+    ]
+    for case let directory? in candidates {
+        let url = directory.appendingPathComponent("roost-migration-race")
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    throw MissingExecutable()
+}
+
+struct MissingExecutable: Error, CustomStringConvertible {
+    var description: String { "roost-migration-race was not built next to the tests; run `swift build` first" }
+}

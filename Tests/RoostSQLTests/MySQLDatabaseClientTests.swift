@@ -1,0 +1,66 @@
+import RoostSQL
+import RoostTestSupport
+import SQLKit
+import Testing
+
+/// Behaviour specific to a MySQL or MariaDB server.
+@Suite(.requires(.mysql)) struct MySQLDatabaseClientTests {
+    @Test func missingDatabase() async throws {
+        var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
+        if case .server(var address) = url.location {
+            address.database = "roost_no_such_database"
+            url.location = .server(address)
+        }
+        let error = try await #require(throws: DatabaseError.self) { _ = try await DatabaseClient.open(url) }
+        #expect(error.kind == .connectionFailed)
+        #expect(error.engineMessage?.contains("roost_no_such_database") == true)
+    }
+
+    @Test func wrongPassword() async throws {
+        var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
+        if case .server(var address) = url.location {
+            address.password = "not-the-password"
+            url.location = .server(address)
+        }
+        let error = try await #require(throws: DatabaseError.self) { _ = try await DatabaseClient.open(url) }
+        #expect(error.kind == .connectionFailed)
+        #expect(!error.message.contains("not-the-password"))
+    }
+
+    @Test func updateCountsMatchedRows() async throws {
+        try await TestDatabase.with(.mysql) { database in
+            try await database.withClient { db in
+                try await database.createItems(db)
+                try await db.insert(into: "items", Item(name: "apple", qty: 3))
+                // The value does not change; like PostgreSQL and SQLite, the row still counts.
+                #expect(try await db.update("items", set: ["qty": 3], where: "name = \(bind: "apple")") == 1)
+            }
+        }
+    }
+
+    @Test func connectionLoss() async throws {
+        try await TestDatabase.with(.mysql) { database in
+            var url = database.url
+            url.options.minConnections = 2
+            url.options.maxConnections = 2
+            let db = try await DatabaseClient.open(url)
+            try await db.execute("CREATE TABLE t (id INTEGER)")
+            let admin = try await DatabaseClient.open(try DatabaseURL(TestServer.mysql.url().absoluteString))
+            struct Process: Decodable { var id: Int64 }
+            let processes = try await admin.select(
+                "SELECT id FROM information_schema.processlist WHERE db = \(bind: database.url.database ?? "")",
+                as: Process.self)
+            #expect(processes.count >= 2)
+            for process in processes { try await admin.execute("KILL \(literal: Int(process.id))") }
+            try await admin.close()
+            // A statement may still meet one of the two killed connections before the pool
+            // has seen it close; at most those two fail.
+            var failures = 0
+            while failures < 2, (try? await db.count(from: "t")) == nil { failures += 1 }
+            for _ in 0..<4 {
+                #expect(try await db.count(from: "t") == 0)
+            }
+            try await db.close()
+        }
+    }
+}
