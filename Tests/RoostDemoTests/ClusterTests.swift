@@ -6,9 +6,9 @@ import RoostTestSupport
 import Synchronization
 import Testing
 
-/// Two real `roost-demo` processes on Redis and PostgreSQL, selling one product.
+/// Two real `roost-demo` processes on Redis and MariaDB, selling one product.
 @Suite(
-    "roost-demo cluster", .serialized, .requires(.redis), .requires(.postgres), .timeLimit(.minutes(10)))
+    "roost-demo cluster", .serialized, .requires(.redis), .requires(.mysql), .timeLimit(.minutes(10)))
 struct ClusterTests {
     /// Places an order on `instance`; nil when the instance could not be reached.
     static func order(

@@ -50,13 +50,13 @@ struct DemoCluster: Sendable {
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
     }
 
-    /// A cluster on a new database created on the test PostgreSQL server, and a key prefix
-    /// of its own on the test Redis server.
+    /// A cluster on a new database created on the test MariaDB server, and a key prefix of
+    /// its own on the test Redis server.
     static func run<R: Sendable>(_ body: (DemoCluster, HTTPClient) async throws -> R) async throws -> R {
-        let admin = try await DatabaseClient.open(try TestServer.postgres.url().absoluteString)
+        let admin = try await DatabaseClient.open(try TestServer.mysql.url().absoluteString)
         let name = "roost_demo_\(UUID().uuidString.prefix(8).lowercased())"
         try await admin.execute("CREATE DATABASE \(unsafeRaw: name)")
-        var components = try #require(URLComponents(url: try TestServer.postgres.url(), resolvingAgainstBaseURL: false))
+        var components = try #require(URLComponents(url: try TestServer.mysql.url(), resolvingAgainstBaseURL: false))
         components.path = "/\(name)"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-cluster-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -72,7 +72,7 @@ struct DemoCluster: Sendable {
             result = .failure(error)
         }
         try? await client.shutdown()
-        try? await admin.execute("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)")
+        try? await admin.execute("DROP DATABASE IF EXISTS \(unsafeRaw: name)")
         try? await admin.close()
         try? FileManager.default.removeItem(at: directory)
         return try result.get()

@@ -69,7 +69,8 @@ extension DatabaseExecutor {
     /// Optional properties that are nil are left out, so their columns take their defaults.
     ///
     /// - Parameter idColumn: The auto-generated id column (PostgreSQL); SQLite returns the
-    ///   rowid and MySQL the `AUTO_INCREMENT` value.
+    ///   rowid and MySQL the `AUTO_INCREMENT` value. For a table whose key the caller
+    ///   supplies (no generated id), use ``execute(_:)``: MySQL has no id to return.
     /// - Throws: ``DatabaseError``; ``DatabaseError/Kind/constraintViolation`` with
     ///   the engine's message when a constraint refuses the row.
     @discardableResult

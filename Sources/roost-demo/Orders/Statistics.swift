@@ -53,20 +53,13 @@ struct Statistics: Sendable {
     /// Counts one order; true when it was new.
     @discardableResult
     func record(_ event: OrderPlaced) async throws -> Bool {
-        struct Row: Encodable, Sendable {
-            var order_id: Int64
-            var product_id: Int64
-            var quantity: Int64
-            var total_cents: Int64
-            var recorded_at: Int64
-        }
         do {
-            try await database.insert(
-                into: "order_stats",
-                Row(
-                    order_id: event.orderID, product_id: event.productID, quantity: event.quantity,
-                    total_cents: event.totalCents, recorded_at: Int64(Date().timeIntervalSince1970 * 1000)),
-                idColumn: "order_id")
+            try await database.execute(
+                """
+                INSERT INTO order_stats (order_id, product_id, quantity, total_cents, recorded_at)
+                VALUES (\(bind: event.orderID), \(bind: event.productID), \(bind: event.quantity),
+                        \(bind: event.totalCents), \(bind: Int64(Date().timeIntervalSince1970 * 1000)))
+                """)
             return true
         } catch let error as DatabaseError where error.kind == .constraintViolation {
             return false  // counted before: this is a redelivery
@@ -141,11 +134,22 @@ struct StatisticsConsumer: Service {
 
     func run() async throws {
         try await untilGracefulShutdown {
-            try await bus.listen(
-                to: OrderPlaced.self, mode: .durable(group: Self.group, redeliverAfter: .seconds(10), maxDeliveries: 10)
-            ) { event in
-                if try await statistics.record(event) == false {
-                    logger.debug("order counted before", metadata: ["order": "\(event.orderID)"])
+            // A failure to count one order must not stop the service: the event stays
+            // unacknowledged, comes back after `redeliverAfter`, and is dead-lettered
+            // after `maxDeliveries`.
+            while true {
+                do {
+                    try await bus.listen(
+                        to: OrderPlaced.self, mode: .durable(group: Self.group, redeliverAfter: .seconds(10), maxDeliveries: 10)
+                    ) { event in
+                        if try await statistics.record(event) == false {
+                            logger.debug("order counted before", metadata: ["order": "\(event.orderID)"])
+                        }
+                    }
+                    return
+                } catch let error where !(error is CancellationError) && !Task.isCancelled {
+                    logger.error("could not count an order; it will be delivered again", metadata: ["error": "\(error)"])
+                    try await Task.sleep(for: .seconds(1))
                 }
             }
         }
