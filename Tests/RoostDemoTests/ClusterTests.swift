@@ -48,10 +48,14 @@ struct ClusterTests {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await feeds[0].record(a) }
                         group.addTask { try await feeds[1].record(b) }
-                        // A first order shows that both feeds are subscribed before the run.
+                        // A first order, once both feeds are connected, shows that both are
+                        // subscribed before the run.
+                        try await pollUntil("both feeds are connected", within: .seconds(60)) {
+                            feeds.allSatisfy { $0.connected.withLock { $0 } }
+                        }
                         let warmUp = await Self.order(client, b, product: product, token: "warm-up")
                         #expect(warmUp?.status == 201)
-                        try await pollUntil("both feeds receive the first order", within: .seconds(20)) {
+                        try await pollUntil("both feeds receive the first order", within: .seconds(60)) {
                             feeds.allSatisfy { $0.orderIDs.withLock { $0.count } == 1 }
                         }
 
