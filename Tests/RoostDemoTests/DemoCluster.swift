@@ -98,7 +98,7 @@ struct DemoCluster: Sendable {
         let log = directory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
-        process.executableURL = try demoExecutable()
+        process.executableURL = try builtExecutable("roost-demo")
         process.currentDirectoryURL = directory
         process.environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -136,20 +136,6 @@ struct DemoCluster: Sendable {
 
 struct ClusterError: Error, CustomStringConvertible {
     let description: String
-}
-
-/// The `roost-demo` executable, built beside the test bundle.
-func demoExecutable() throws -> URL {
-    let candidates = [
-        Bundle.main.executableURL?.deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-    ]
-    for case let directory? in candidates {
-        let url = directory.appendingPathComponent("roost-demo")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw ClusterError(description: "roost-demo was not built next to the tests; run `swift build` first")
 }
 
 /// A TCP port nobody listens on right now (the kernel's pick, released at once).

@@ -1,6 +1,7 @@
 import Foundation
 import RoostSQL
 import RoostTasks
+import RoostTestSupport
 import Testing
 
 extension DatabaseContract {
@@ -8,7 +9,7 @@ extension DatabaseContract {
     /// exactly one applies the migrations, the other finds them applied, and nothing ran twice.
     func migrateFromTwoProcesses() async throws {
         try await TestDatabase.with(engine) { database in
-            let executable = try migrationRaceExecutable().path
+            let executable = try builtExecutable("roost-migration-race").path
             let url = database.unredactedURL
             let start = String(Int((Date().timeIntervalSince1970 + 2) * 1_000))
             let outputs = try await withThrowingTaskGroup(of: String.self) { group in
@@ -30,22 +31,4 @@ extension DatabaseContract {
             }
         }
     }
-}
-
-/// The `roost-migration-race` executable, built beside the test bundle.
-func migrationRaceExecutable() throws -> URL {
-    let candidates = [
-        Bundle.main.executableURL?.deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-    ]
-    for case let directory? in candidates {
-        let url = directory.appendingPathComponent("roost-migration-race")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw MissingExecutable()
-}
-
-struct MissingExecutable: Error, CustomStringConvertible {
-    var description: String { "roost-migration-race was not built next to the tests; run `swift build` first" }
 }

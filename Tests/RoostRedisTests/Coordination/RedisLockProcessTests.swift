@@ -83,23 +83,9 @@ struct RedisLockProcessTests {
     }
 }
 
-/// The `roost-lock-stress` executable, built beside the test bundle.
-func stressExecutable() throws -> URL {
-    let candidates = [
-        Bundle.main.executableURL?.deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-    ]
-    for case let directory? in candidates {
-        let url = directory.appendingPathComponent("roost-lock-stress")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw StressProcessError(description: "roost-lock-stress was not built next to the tests; run `swift build` first")
-}
-
 /// Runs the stress executable to its end; throws if it fails.
 func runStress(_ arguments: [String]) async throws {
-    _ = try await ProcessCommand(try stressExecutable().path, arguments, timeout: .seconds(240)).run()
+    _ = try await ProcessCommand(try builtExecutable("roost-lock-stress").path, arguments, timeout: .seconds(240)).run()
 }
 
 struct StressProcessError: Error, CustomStringConvertible {
@@ -114,7 +100,7 @@ func withStressProcess<R: Sendable>(
     _ arguments: [String], _ body: (StressProcessHandle) async throws -> R
 ) async throws -> R {
     let handle = StressProcessHandle()
-    let command = ProcessCommand(try stressExecutable().path, arguments)
+    let command = ProcessCommand(try builtExecutable("roost-lock-stress").path, arguments)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             // Killing it makes run() throw: that is how this process is meant to end.
