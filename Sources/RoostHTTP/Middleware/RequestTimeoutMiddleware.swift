@@ -6,8 +6,8 @@ import Synchronization
 /// Answers `503 Service Unavailable` when a request takes longer than a time limit, and
 /// cancels its handler.
 ///
-/// The handler runs in one child task; the time limit is a timer on a SwiftNIO event loop
-/// (no extra task, no thread sleeping per request). Handlers should honour task
+/// The handler runs in one child task; the time limit is a deadline on a shared
+/// ``TickingRequestTimer`` (no thread sleeping, no event-loop wake-up per request). Handlers should honour task
 /// cancellation (Roost's clients do); one that ignores it delays the 503 until it returns.
 /// Add it inside ``ErrorEnvelopeMiddleware`` so the 503 is an envelope.
 ///
@@ -54,10 +54,11 @@ public struct RequestTimeoutMiddleware<Context: RequestContext, Timer: RequestTi
     }
 }
 
-extension RequestTimeoutMiddleware where Timer == EventLoopRequestTimer {
-    /// Creates the middleware with a time limit kept on SwiftNIO's shared event loops.
+extension RequestTimeoutMiddleware where Timer == TickingRequestTimer {
+    /// Creates the middleware with a time limit kept by the shared ``TickingRequestTimer``
+    /// (it fires up to 100 ms late).
     public init(timeout: Duration) {
-        self.init(timeout: timeout, timer: EventLoopRequestTimer())
+        self.init(timeout: timeout, timer: TickingRequestTimer.shared)
     }
 }
 
@@ -71,7 +72,7 @@ public protocol RequestTimer: Sendable {
     func cancel(_ handle: Handle)
 }
 
-/// A ``RequestTimer`` on SwiftNIO event loops.
+/// A ``RequestTimer`` with one precise SwiftNIO event-loop timer per request.
 public struct EventLoopRequestTimer: RequestTimer {
     private let group: any EventLoopGroup
 
