@@ -6,22 +6,14 @@ import Testing
 /// Behaviour specific to a MySQL or MariaDB server.
 @Suite(.requires(.mysql)) struct MySQLDatabaseClientTests {
     @Test func missingDatabase() async throws {
-        var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
-        if case .server(var address) = url.location {
-            address.database = "roost_no_such_database"
-            url.location = .server(address)
-        }
+        let url = try DatabaseURL(TestServer.mysql.url().absoluteString).changingAddress { $0.database = "roost_no_such_database" }
         let error = try await #require(throws: DatabaseError.self) { _ = try await DatabaseClient.open(url) }
         #expect(error.kind == .connectionFailed)
         #expect(error.engineMessage?.contains("roost_no_such_database") == true)
     }
 
     @Test func wrongPassword() async throws {
-        var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
-        if case .server(var address) = url.location {
-            address.password = "not-the-password"
-            url.location = .server(address)
-        }
+        let url = try DatabaseURL(TestServer.mysql.url().absoluteString).changingAddress { $0.password = "not-the-password" }
         let error = try await #require(throws: DatabaseError.self) { _ = try await DatabaseClient.open(url) }
         #expect(error.kind == .connectionFailed)
         #expect(!error.message.contains("not-the-password"))

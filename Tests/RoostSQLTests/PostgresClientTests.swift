@@ -6,11 +6,7 @@ import Testing
 /// Behaviour specific to a PostgreSQL server.
 @Suite(.requires(.postgres)) struct PostgresClientTests {
     @Test func missingDatabase() async throws {
-        var url = try DatabaseURL(TestServer.postgres.url().absoluteString)
-        if case .server(var address) = url.location {
-            address.database = "roost_no_such_database"
-            url.location = .server(address)
-        }
+        let url = try DatabaseURL(TestServer.postgres.url().absoluteString).changingAddress { $0.database = "roost_no_such_database" }
         let error = try await #require(throws: DatabaseError.self) { _ = try await DatabaseClient.open(url) }
         #expect(error.kind == .connectionFailed)
         #expect(error.engineMessage?.contains("roost_no_such_database") == true)

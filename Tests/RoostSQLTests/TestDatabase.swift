@@ -37,11 +37,7 @@ struct TestDatabase: Sendable {
                 try await admin.execute("CREATE DATABASE \(ident: name)")
             }
             try await admin.close()
-            var url = serverURL
-            if case .server(var address) = url.location {
-                address.database = name
-                url.location = .server(address)
-            }
+            let url = serverURL.changingAddress { $0.database = name }
             return TestDatabase(engine: engine, url: url) {
                 let admin = try await DatabaseClient.open(serverURL)
                 if engine == .mysql {
@@ -120,4 +116,16 @@ struct Item: Codable, Sendable, Equatable {
     var name: String
     var qty: Int?
     var note: String?
+}
+
+extension DatabaseURL {
+    /// This URL with its server address changed by `change` (a file URL is returned as is).
+    func changingAddress(_ change: (inout ServerAddress) -> Void) -> DatabaseURL {
+        var url = self
+        if case .server(var address) = url.location {
+            change(&address)
+            url.location = .server(address)
+        }
+        return url
+    }
 }
