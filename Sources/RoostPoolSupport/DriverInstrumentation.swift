@@ -21,7 +21,7 @@ import Tracing
 ///
 /// Spans are named after the operation, of kind `client`, with the OpenTelemetry
 /// attributes `db.system.name`, `db.operation.name`, `server.address` and `server.port`.
-/// Arguments never appear in spans, metrics or logs, so passwords (`AUTH`) cannot leak.
+/// Arguments never appear in spans or metrics, so passwords (`AUTH`) cannot leak there.
 public struct DriverInstrumentation: Sendable {
     /// Whether command durations and errors are recorded. Default true.
     public var metrics: Bool = true
