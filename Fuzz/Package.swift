@@ -15,5 +15,9 @@ let package = Package(
             name: "fuzz-resp",
             dependencies: [.product(name: "RoostRedis", package: "Roost"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(
+            name: "fuzz-mysql",
+            dependencies: [.product(name: "RoostMySQL", package: "Roost"), .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
     ]
 )
