@@ -68,6 +68,9 @@ struct TestDatabase: Sendable {
     func open(readOnly: Bool = false, maxConnections: Int? = nil) async throws -> DatabaseClient {
         try await DatabaseClient.open(url, readOnly: readOnly) { configuration in
             if let maxConnections { configuration.maxConnections = maxConnections }
+            // A loaded runner can hold SQLite's write lock for seconds; the contract is
+            // about exact results, not about how long a writer waits.
+            configuration.busyTimeout = .seconds(120)
         }
     }
 
