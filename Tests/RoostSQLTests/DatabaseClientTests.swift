@@ -114,11 +114,12 @@ import Glibc
 
     @Test func sqlitePragmas() async throws {
         try await TestDatabase.with(.sqlite) { database in
-            try await database.withClient { db throws in
-                #expect(try await db.find("PRAGMA journal_mode", as: Mode.self)?.journal_mode == "wal")
-                #expect(try await db.find("PRAGMA foreign_keys", as: Keys.self)?.foreign_keys == 1)
-                #expect(try await db.find("PRAGMA busy_timeout", as: Timeout.self)?.timeout == 5_000)
-            }
+            // Opened with the defaults (the test helper's clients wait longer for locks).
+            let db = try await DatabaseClient.open(database.url)
+            #expect(try await db.find("PRAGMA journal_mode", as: Mode.self)?.journal_mode == "wal")
+            #expect(try await db.find("PRAGMA foreign_keys", as: Keys.self)?.foreign_keys == 1)
+            #expect(try await db.find("PRAGMA busy_timeout", as: Timeout.self)?.timeout == 5_000)
+            try await db.close()
         }
     }
 
