@@ -2,6 +2,7 @@ import Foundation
 import RoostSQL
 import RoostTestSupport
 import SQLKit
+import Testing
 
 /// A fresh, empty database for one test: a SQLite file in a new temporary directory, or
 /// a new database on the PostgreSQL or MariaDB server from `ROOST_TEST_POSTGRES_URL` or
@@ -130,5 +131,31 @@ extension DatabaseURL {
             url.location = .server(address)
         }
         return url
+    }
+}
+
+extension TestDatabase {
+    /// Opens a client of two connections, lets `endSessions` end both of its server
+    /// sessions from an admin client on `server` (given the database's name), and checks
+    /// that the client recovers: a statement may still meet one of the two dead
+    /// connections before the pool has seen it close, so at most two fail; then every
+    /// statement succeeds.
+    func expectRecoveryFromEndedSessions(
+        on server: TestServer, _ endSessions: (DatabaseClient, String) async throws -> Void
+    ) async throws {
+        var url = url
+        url.options.minConnections = 2
+        url.options.maxConnections = 2
+        let db = try await DatabaseClient.open(url)
+        try await db.execute("CREATE TABLE t (id INTEGER)")
+        let admin = try await DatabaseClient.open(try DatabaseURL(server.url().absoluteString))
+        try await endSessions(admin, url.database ?? "")
+        try await admin.close()
+        var failures = 0
+        while failures < 2, (try? await db.count(from: "t")) == nil { failures += 1 }
+        for _ in 0..<4 {
+            #expect(try await db.count(from: "t") == 0)
+        }
+        try await db.close()
     }
 }
