@@ -11,13 +11,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
+        .target(name: "FuzzDriver", swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "fuzz-resp",
-            dependencies: [.product(name: "RoostRedis", package: "Roost"), .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "FuzzDriver", .product(name: "RoostRedis", package: "Roost"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "fuzz-mysql",
-            dependencies: [.product(name: "RoostMySQL", package: "Roost"), .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "FuzzDriver", .product(name: "RoostMySQL", package: "Roost"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
     ]
 )

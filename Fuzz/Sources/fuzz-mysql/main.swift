@@ -5,26 +5,12 @@
 // value to the typed decoders. Each must return a value or throw its typed error;
 // anything else (a crash, a hang, unbounded memory) is a finding.
 import Foundation
+import FuzzDriver
 import NIOCore
 
 @testable import RoostMySQL
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// libFuzzer's entry point for programs that have their own `main` (SwiftPM gives every
-/// executable one).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzMySQL))
+runFuzzer(fuzzMySQL)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMySQL(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

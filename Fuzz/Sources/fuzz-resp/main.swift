@@ -1,25 +1,11 @@
 // Feeds arbitrary bytes to the RESP decoder, whole and split at every point a real
 // network read could split them. The decoder must return values, ask for more bytes or
 // throw its typed error; anything else (a crash, a hang, unbounded memory) is a finding.
+import FuzzDriver
 import NIOCore
 import RoostRedis
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// libFuzzer's entry point for programs that have their own `main` (SwiftPM gives every
-/// executable one).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzRESP))
+runFuzzer(fuzzRESP)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRESP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
