@@ -129,3 +129,12 @@ public final class CommandInstruments: Sendable {
         }
     }
 }
+
+extension Optional where Wrapped == CommandInstruments {
+    /// Runs `body` measured as `operation` when there are instruments, and as it is when
+    /// there are none (`operation` is then never computed).
+    public func measure<R>(_ operation: @autoclosure () -> String, _ body: () async throws -> R) async throws -> R {
+        guard let instruments = self else { return try await body() }
+        return try await instruments.measure(operation(), body)
+    }
+}

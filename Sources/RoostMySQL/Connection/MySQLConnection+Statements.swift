@@ -33,21 +33,16 @@ extension MySQLConnection {
 
     /// Runs SQL as a prepared statement with parameters already converted.
     func preparedQuery(_ sql: String, parameters: [MySQLParameter]) async throws -> MySQLQueryResult {
-        guard let instruments else { return try await uninstrumentedPreparedQuery(sql, parameters: parameters) }
-        return try await instruments.measure(Self.operation(of: sql)) {
-            try await uninstrumentedPreparedQuery(sql, parameters: parameters)
-        }
-    }
-
-    private func uninstrumentedPreparedQuery(_ sql: String, parameters: [MySQLParameter]) async throws -> MySQLQueryResult {
-        try Task.checkCancellation()
-        do {
-            return try await executeCached(sql, parameters: parameters)
-        } catch let error as MySQLServerError where error.errorCode == 1243 {
-            // "Unknown prepared statement handler": the server lost the statement (for
-            // example after a reset from another code path); prepare it again once.
-            statements.withLock { $0.remove(sql) }
-            return try await executeCached(sql, parameters: parameters)
+        try await instruments.measure(Self.operation(of: sql)) {
+            try Task.checkCancellation()
+            do {
+                return try await executeCached(sql, parameters: parameters)
+            } catch let error as MySQLServerError where error.errorCode == 1243 {
+                // "Unknown prepared statement handler": the server lost the statement (for
+                // example after a reset from another code path); prepare it again once.
+                statements.withLock { $0.remove(sql) }
+                return try await executeCached(sql, parameters: parameters)
+            }
         }
     }
 

@@ -130,8 +130,7 @@ public final class MySQLConnection: Sendable {
     /// stays usable).
     @discardableResult
     public func query(_ sql: String) async throws -> MySQLQueryResult {
-        guard let instruments else { return try await send(.query(sql)) }
-        return try await instruments.measure(Self.operation(of: sql)) { try await send(.query(sql)) }
+        try await instruments.measure(Self.operation(of: sql)) { try await send(.query(sql)) }
     }
 
     /// The statement's first keyword, upper-cased (`SELECT`, `INSERT`): the operation

@@ -139,7 +139,6 @@ public final class RedisConnection: Sendable {
         let timeout = timeout ?? defaultTimeout(for: command)
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
-        guard let instruments else { return try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get() }
         return try await instruments.measure(command.name) {
             try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get()
         }
@@ -170,7 +169,6 @@ public final class RedisConnection: Sendable {
         for command in commands { command.encode(into: &buffer) }
         let names = commands.map(\.name)
         let timeouts = commands.map { timeout ?? defaultTimeout(for: $0) }
-        guard let instruments else { return try await submit(buffer, names: names, timeouts: timeouts) }
         return try await instruments.measure("PIPELINE") { try await submit(buffer, names: names, timeouts: timeouts) }
     }
 
