@@ -27,6 +27,8 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "CompressNIO", package: "compress-nio"),
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), nioCore, nioPosix,
+        .product(name: "AsyncHTTPClient", package: "async-http-client"), serviceLifecycle, "RoostRedis", log,
+        .product(name: "NIOHTTP1", package: "swift-nio"),
     ],
     "RoostHTTPClient": [
         .product(name: "Hummingbird", package: "hummingbird"),
@@ -86,7 +88,11 @@ let package = Package(
     targets: [
         .target(name: "RoostCore", dependencies: [log], swiftSettings: roostSettings),
         .target(
-            name: "RoostScope", dependencies: ["RoostCore", log, serviceLifecycle],
+            name: "RoostScope",
+            dependencies: [
+                "RoostCore", log, serviceLifecycle,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: roostSettings),
         .target(
             name: "RoostTasks",
@@ -140,7 +146,7 @@ let package = Package(
         .target(
             name: "RoostHTTP",
             dependencies: [
-                "RoostCore", "RoostCoordination", "RoostCrypto", log,
+                "RoostCore", "RoostCoordination", "RoostCrypto", "RoostConfig", "RoostScope", log,
                 .product(name: "Hummingbird", package: "hummingbird"), httpTypes, nioCore, nioPosix,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), serviceLifecycle,
                 .product(name: "Prometheus", package: "swift-prometheus"),

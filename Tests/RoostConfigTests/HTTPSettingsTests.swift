@@ -101,3 +101,57 @@ func reader(_ arguments: [String], environment: [String: String] = [:]) async th
         #expect(error.problems.map(\.key) == ["logging.format", "logging.level"])
     }
 }
+
+@Suite struct HTTPSettingsMiddlewareSetTests {
+    private func settings(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> HTTPSettings {
+        try HTTPSettings(config: try await reader(arguments, environment: environment))
+    }
+
+    @Test func defaultsServeMetricsWithoutCORSOrCompression() async throws {
+        let http = try await settings()
+        #expect(http.metrics && !http.compression && http.corsOrigins.isEmpty && !http.corsAllowCredentials)
+        #expect(http.headTimeoutSeconds == 10 && http.idleTimeoutSeconds == 60 && http.maxHeaderBytes == 32_768)
+    }
+
+    @Test func readsServerLimitsAndTheMiddlewareSet() async throws {
+        let http = try await settings(
+            ["--compression", "true", "--head-timeout-seconds", "2.5"],
+            environment: [
+                "ROOST_HTTP_METRICS": "false", "ROOST_HTTP_IDLE_TIMEOUT_SECONDS": "15",
+                "ROOST_HTTP_MAX_HEADER_BYTES": "8192", "ROOST_HTTP_CORS_ORIGINS": "https://shop.example, http://localhost:3000",
+                "ROOST_HTTP_CORS_ALLOW_CREDENTIALS": "true",
+            ])
+        #expect(http.compression && !http.metrics && http.corsAllowCredentials)
+        #expect(http.headTimeoutSeconds == 2.5 && http.idleTimeoutSeconds == 15 && http.maxHeaderBytes == 8192)
+        #expect(http.corsOrigins == ["https://shop.example", "http://localhost:3000"])
+        #expect(http.textValues["http.corsOrigins"] == "https://shop.example,http://localhost:3000")
+    }
+
+    @Test func reportsEveryBadLimitAndOrigin() async throws {
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await settings(environment: [
+                "ROOST_HTTP_HEAD_TIMEOUT_SECONDS": "0", "ROOST_HTTP_MAX_HEADER_BYTES": "10",
+                "ROOST_HTTP_COMPRESSION": "gzip", "ROOST_HTTP_CORS_ORIGINS": "shop.example,https://ok.example/path",
+            ])
+        }
+        #expect(
+            error.problems.map(\.key) == [
+                "http.headTimeoutSeconds", "http.maxHeaderBytes", "http.compression", "http.corsOrigins", "http.corsOrigins",
+            ])
+        #expect(error.problems[1].expected == "a whole number from 1024 to 1048576")
+        #expect(error.problems[3].value == "shop.example")
+        #expect(error.problems[4].value == "https://ok.example/path")
+    }
+
+    @Test func refusesAnyOriginWithCredentials() async throws {
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await settings(environment: ["ROOST_HTTP_CORS_ORIGINS": "*", "ROOST_HTTP_CORS_ALLOW_CREDENTIALS": "yes"])
+        }
+        #expect(error.problems.map(\.key) == ["http.corsAllowCredentials"])
+        #expect(error.problems[0].expected.contains("list the origins"))
+        let mixed = try await #require(throws: ConfigurationError.self) {
+            try await settings(environment: ["ROOST_HTTP_CORS_ORIGINS": "*,https://shop.example"])
+        }
+        #expect(mixed.problems.map(\.key) == ["http.corsOrigins"])
+    }
+}

@@ -1,18 +1,29 @@
+import Logging
 import RoostScope
 import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// A Service that counts its runs and stops when cancelled, or fails when told to.
+/// A Service that counts its runs and stops on graceful shutdown (or, when told to
+/// ignore it, only when cancelled), or fails when told to.
 private final class Worker: Service, Sendable {
     let running = Mutex(0)
     let stopped = Mutex(0)
     let failure = Gate()
+    let ignoresGracefulShutdown: Bool
+
+    init(ignoresGracefulShutdown: Bool = false) {
+        self.ignoresGracefulShutdown = ignoresGracefulShutdown
+    }
 
     func run() async throws {
         running.withLock { $0 += 1 }
         defer { stopped.withLock { $0 += 1 } }
-        try await failure.wait()  // throws CancellationError when the scope stops it
+        if ignoresGracefulShutdown {
+            try await failure.wait()  // throws CancellationError when the scope cancels it
+        } else {
+            try await cancelWhenGracefulShutdown { try await self.failure.wait() }
+        }
         throw WorkerFailed()
     }
 }
@@ -37,6 +48,47 @@ struct LifecycleServiceTests {
             try await waitUntil("the worker stopped") { worker.stopped.withLock { $0 } == 1 }
         }
         #expect(worker.running.withLock { $0 } == 1)
+    }
+
+    @Test("a Service that ignores graceful shutdown is cancelled after the grace period")
+    func cancelledAfterGracePeriod() async throws {
+        let worker = Worker(ignoresGracefulShutdown: true)
+        try await ServiceScope.run("root") { scope in
+            _ = try await scope.service("worker") { (ctx: ServiceContext<Worker>) in
+                try await ctx.run(worker, gracePeriod: .milliseconds(50))
+            }
+            try scope.release("worker")
+            // Without the cancellation that ends the grace period it would never stop.
+            try await waitUntil("the worker was cancelled") { worker.stopped.withLock { $0 } == 1 }
+        }
+    }
+
+    @Test("a graceful shutdown of the surrounding group reaches a scoped Service only through its scope")
+    func insulatedFromTheGroupsShutdown() async throws {
+        let worker = Worker()
+        let acquired = Gate()
+        let release = Mutex(false)
+        let stoppedWhileUsed = Mutex<Int?>(nil)
+        let root = ServiceScope("root") { scope in
+            _ = try await scope.service("worker") { (ctx: ServiceContext<Worker>) in try await ctx.run(worker) }
+            acquired.open()
+            try? await untilCancelled()  // the group's graceful shutdown cancels the body…
+            // …which still uses the worker (as a server draining its requests would).
+            while !release.withLock({ $0 }) { await Task.yield() }
+            stoppedWhileUsed.withLock { $0 = worker.stopped.withLock { $0 } }
+        }
+        let group = ServiceGroup(services: [root], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await acquired.wait()
+            await group.triggerGracefulShutdown()
+            // Time for a worker that heard the group directly to stop, which it must not.
+            try await Task.sleep(for: .milliseconds(200))
+            release.withLock { $0 = true }
+            try await tasks.waitForAll()
+        }
+        #expect(stoppedWhileUsed.withLock { $0 } == 0)
+        #expect(worker.stopped.withLock { $0 } == 1)
     }
 
     @Test("a Service that fails after registering fails the root with its error")

@@ -12,6 +12,13 @@ import Foundation
 /// | `http.maxBodyBytes` | `--max-body-bytes` | `ROOST_HTTP_MAX_BODY_BYTES` | `2097152` |
 /// | `http.accessLog` | `--access-log` | `ROOST_HTTP_ACCESS_LOG` | `true` |
 /// | `http.trustedProxies` | `--trusted-proxies` | `ROOST_HTTP_TRUSTED_PROXIES` | none (comma-separated CIDRs) |
+/// | `http.headTimeoutSeconds` | `--head-timeout-seconds` | `ROOST_HTTP_HEAD_TIMEOUT_SECONDS` | `10` |
+/// | `http.idleTimeoutSeconds` | `--idle-timeout-seconds` | `ROOST_HTTP_IDLE_TIMEOUT_SECONDS` | `60` |
+/// | `http.maxHeaderBytes` | `--max-header-bytes` | `ROOST_HTTP_MAX_HEADER_BYTES` | `32768` |
+/// | `http.compression` | `--compression` | `ROOST_HTTP_COMPRESSION` | `false` |
+/// | `http.metrics` | `--metrics` | `ROOST_HTTP_METRICS` | `true` |
+/// | `http.corsOrigins` | `--cors-origins` | `ROOST_HTTP_CORS_ORIGINS` | none (comma-separated origins, or `*`) |
+/// | `http.corsAllowCredentials` | `--cors-allow-credentials` | `ROOST_HTTP_CORS_ALLOW_CREDENTIALS` | `false` |
 ///
 /// Port `0` asks the system for any free port.
 ///
@@ -34,6 +41,21 @@ public struct HTTPSettings: Sendable, Equatable {
     public var accessLog: Bool
     /// Proxies (CIDR blocks) whose `X-Forwarded-For` is believed.
     public var trustedProxies: [String]
+    /// How long a client may take to send a request head (the slow-client defence).
+    public var headTimeoutSeconds: Double = 10
+    /// How long a connection may stay silent before it is closed.
+    public var idleTimeoutSeconds: Double = 60
+    /// The largest request head accepted, in bytes; larger ones get `431`.
+    public var maxHeaderBytes: Int = 32 * 1024
+    /// Whether large textual responses are compressed for clients that accept it.
+    public var compression = false
+    /// Whether request metrics are recorded and served at `/metrics`.
+    public var metrics = true
+    /// Origins (`scheme://host[:port]`) whose browsers may call the service, or `["*"]`
+    /// for any; empty allows no cross-origin request.
+    public var corsOrigins: [String] = []
+    /// Whether cross-origin requests may carry cookies and `Authorization`.
+    public var corsAllowCredentials = false
 
     /// Creates settings directly.
     public init(
@@ -52,7 +74,8 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Every key this section reads.
     public static let keys = [
         "http.host", "http.port", "http.debug", "http.requestTimeoutSeconds", "http.maxBodyBytes",
-        "http.accessLog", "http.trustedProxies",
+        "http.accessLog", "http.trustedProxies", "http.headTimeoutSeconds", "http.idleTimeoutSeconds",
+        "http.maxHeaderBytes", "http.compression", "http.metrics", "http.corsOrigins", "http.corsAllowCredentials",
     ]
 
     /// These settings as text, by key, for printing.
@@ -61,6 +84,10 @@ public struct HTTPSettings: Sendable, Equatable {
             "http.host": host, "http.port": String(port), "http.debug": String(debug),
             "http.requestTimeoutSeconds": String(requestTimeoutSeconds), "http.maxBodyBytes": String(maxBodyBytes),
             "http.accessLog": String(accessLog), "http.trustedProxies": trustedProxies.joined(separator: ","),
+            "http.headTimeoutSeconds": String(headTimeoutSeconds), "http.idleTimeoutSeconds": String(idleTimeoutSeconds),
+            "http.maxHeaderBytes": String(maxHeaderBytes), "http.compression": String(compression),
+            "http.metrics": String(metrics), "http.corsOrigins": corsOrigins.joined(separator: ","),
+            "http.corsAllowCredentials": String(corsAllowCredentials),
         ]
     }
 
@@ -92,13 +119,54 @@ public struct HTTPSettings: Sendable, Equatable {
             maxBodyBytes = Int(bytes)
         }
         if let proxies = ProblemCollector.text(config, "http.trustedProxies") {
-            trustedProxies = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
+            trustedProxies = Self.list(proxies)
             for proxy in trustedProxies where !Self.looksLikeCIDR(proxy) {
                 problems.report("http.trustedProxies", proxy, expected: "an IP address or CIDR block such as 10.0.0.0/8")
             }
         }
+        readServerLimits(config, into: &problems)
+        readMiddlewareSet(config, into: &problems)
         try problems.throwIfAny()
+    }
+
+    private mutating func readServerLimits(_ config: ConfigReader, into problems: inout ProblemCollector) {
+        if let seconds = problems.number(config, "http.headTimeoutSeconds", in: 0.001...3_600) {
+            headTimeoutSeconds = seconds
+        }
+        if let seconds = problems.number(config, "http.idleTimeoutSeconds", in: 0.001...86_400) {
+            idleTimeoutSeconds = seconds
+        }
+        if let bytes = problems.integer(config, "http.maxHeaderBytes", in: 1_024...1_048_576) { maxHeaderBytes = bytes }
+    }
+
+    private mutating func readMiddlewareSet(_ config: ConfigReader, into problems: inout ProblemCollector) {
+        if let flag = problems.bool(config, "http.compression") { compression = flag }
+        if let flag = problems.bool(config, "http.metrics") { metrics = flag }
+        if let flag = problems.bool(config, "http.corsAllowCredentials") { corsAllowCredentials = flag }
+        if let origins = ProblemCollector.text(config, "http.corsOrigins") {
+            corsOrigins = Self.list(origins)
+            for origin in corsOrigins where origin != "*" && !Self.looksLikeOrigin(origin) {
+                problems.report("http.corsOrigins", origin, expected: "an origin such as https://shop.example (no path), or *")
+            }
+            if corsOrigins.contains("*") && corsOrigins.count > 1 {
+                problems.report("http.corsOrigins", origins, expected: "either * alone or a list of origins")
+            }
+        }
+        if corsAllowCredentials && corsOrigins == ["*"] {
+            problems.report(
+                "http.corsAllowCredentials", "true",
+                expected: "false when http.corsOrigins is * (list the origins to allow credentials)")
+        }
+    }
+
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    private static func looksLikeOrigin(_ text: String) -> Bool {
+        guard let scheme = text.range(of: "://"), text.hasPrefix("http") else { return false }
+        let rest = text[scheme.upperBound...]
+        return !rest.isEmpty && !rest.contains("/") && !rest.contains(where: \.isWhitespace)
     }
 
     private static func looksLikeCIDR(_ text: String) -> Bool {
