@@ -203,19 +203,23 @@ roost_start_postgres() {
     roost_log "postgres on postgres://roost:***@127.0.0.1:$port/roost_test"
 }
 
-# Prepares the Python that tests use to read Roost's output back (openpyxl for XLSX):
-# a virtual environment in .build-venv/test, created and filled when missing.
+# Prepares the Python that tests use to check Roost against independent implementations:
+# openpyxl reads XLSX files back, croniter computes cron fire times, cryptography and
+# PyJWT verify and make signatures and tokens. A virtual environment in .build-venv/test,
+# created when missing and given whichever of the packages it lacks.
 # Exports ROOST_TEST_PYTHON with its interpreter.
+ROOST_TEST_PYTHON_PACKAGES=(openpyxl croniter cryptography pyjwt)
 roost_prepare_test_python() {
     local root="$1" venv="$1/.build-venv/test"
-    command -v python3 >/dev/null 2>&1 || roost_fail "python3 is needed for the XLSX read-back tests; install it"
+    command -v python3 >/dev/null 2>&1 || roost_fail "python3 is needed for the cross-checks with Python libraries; install it"
     if [ ! -x "$venv/bin/python" ]; then
         roost_log "creating $venv"
         python3 -m venv "$venv" >&2 || roost_fail "python3 -m venv failed; install python3-venv"
     fi
-    if ! "$venv/bin/python" -c 'import openpyxl' 2>/dev/null; then
-        roost_log "installing openpyxl into $venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check openpyxl >&2 || roost_fail "pip install openpyxl failed"
+    if ! "$venv/bin/python" -c 'import openpyxl, croniter, cryptography, jwt' 2>/dev/null; then
+        roost_log "installing ${ROOST_TEST_PYTHON_PACKAGES[*]} into $venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "${ROOST_TEST_PYTHON_PACKAGES[@]}" >&2 \
+            || roost_fail "pip install ${ROOST_TEST_PYTHON_PACKAGES[*]} failed"
     fi
     export ROOST_TEST_PYTHON="$venv/bin/python"
 }
