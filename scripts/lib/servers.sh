@@ -83,6 +83,19 @@ roost_install_servers() {
         "${packages[@]}" >/dev/null
 }
 
+# Installs LibreOffice's spreadsheet program without its desktop (libreoffice-calc-nogui)
+# when missing: the XLSX tests convert Roost's workbooks to CSV with
+# `libreoffice --headless`, a second reader beside openpyxl.
+roost_install_test_tools() {
+    [ -x /usr/bin/libreoffice ] && return 0
+    command -v apt-get >/dev/null 2>&1 ||
+        roost_fail "libreoffice is missing and apt-get is not available; install LibreOffice Calc with your package manager"
+    roost_log "installing libreoffice-calc-nogui"
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libreoffice-calc-nogui >/dev/null
+}
+
 # Prints a TCP port on 127.0.0.1 that nothing listens on.
 roost_free_port() {
     local port
