@@ -8,24 +8,24 @@ import Testing
 /// fewer times than asked where croniter finds no further date, an error text instead of
 /// the times for a case that croniter rejects.
 private let croniterNextDates = #"""
-import json, sys
-from datetime import datetime
-from zoneinfo import ZoneInfo
-from croniter import croniter, CroniterBadDateError
-results = []
-for expression, zone, start, count in json.load(open(sys.argv[1])):
-    times = []
-    try:
-        iterator = croniter(expression, datetime.fromtimestamp(start, ZoneInfo(zone)))
-        for _ in range(count):
-            times.append(int(iterator.get_next(datetime).timestamp()))
-    except CroniterBadDateError:
-        pass
-    except Exception as error:
-        times = repr(error)
-    results.append(times)
-print(json.dumps(results))
-"""#
+    import json, sys
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    from croniter import croniter, CroniterBadDateError
+    results = []
+    for expression, zone, start, count in json.load(open(sys.argv[1])):
+        times = []
+        try:
+            iterator = croniter(expression, datetime.fromtimestamp(start, ZoneInfo(zone)))
+            for _ in range(count):
+                times.append(int(iterator.get_next(datetime).timestamp()))
+        except CroniterBadDateError:
+            pass
+        except Exception as error:
+            times = repr(error)
+        results.append(times)
+    print(json.dumps(results))
+    """#
 
 /// Next fire times checked against croniter, run live by the test script on cases that
 /// this test draws itself (the committed table in ``CronReferenceTests`` stays the check
@@ -90,7 +90,8 @@ print(json.dumps(results))
     static func isSecondOccurrence(_ instant: Int64, in zone: TimeZone) -> Bool {
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
         return [1800, 3600, 7200].contains { shift in
-            zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant - Int64(shift)))) - offset == shift
+            zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant - Int64(shift)))) - offset
+                == shift
         }
     }
 
@@ -142,13 +143,18 @@ print(json.dumps(results))
                 }
                 expected = Array(expected.prefix(count))
                 if actual != expected {
-                    mismatches.append("\(testCase.expression) \(testCase.zone) from \(testCase.start): \(actual) vs \(expected)")
+                    mismatches.append(
+                        "\(testCase.expression) \(testCase.zone) from \(testCase.start): \(actual) vs \(expected)")
                 }
-                let offsets = Set(([testCase.start] + expected).map { zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval($0))) })
+                let offsets = Set(
+                    ([testCase.start] + expected).map {
+                        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval($0)))
+                    })
                 if offsets.count > 1 { acrossOffsetChanges += 1 }
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) differ:\n\(mismatches.joined(separator: "\n"))")
+        #expect(
+            mismatches.isEmpty, "\(mismatches.count) of \(cases.count) differ:\n\(mismatches.joined(separator: "\n"))")
         // The sample must really exercise daylight-saving changes in several zones.
         #expect(acrossOffsetChanges >= 40, "only \(acrossOffsetChanges) cases cross a change of UTC offset")
         #expect(secondOccurrencesSetAside > 0, "no case met the documented difference, so its handling went untested")
