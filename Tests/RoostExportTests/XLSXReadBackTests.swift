@@ -129,18 +129,31 @@ private func temporaryPath(_ name: String) -> String {
         #expect(output.trimmingCharacters(in: .newlines) == "100001 99999 name 99999 24999.75 False 2025-11-22T15:53:06 None tail")
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/libreoffice"), "libreoffice is not installed"))
+    /// LibreOffice reads the workbook as a second, independent reader. `scripts/test`
+    /// installs it; a bare `swift test` skips this without it, under `CI=true` it must run.
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/libreoffice") || TestServer.isCI,
+            "libreoffice is not installed: scripts/test installs libreoffice-calc-nogui"))
     func libreofficeConvertsTheWorkbookToCSV() async throws {
         let directory = temporaryPath("lo")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/orders.xlsx"
         try writeSample(to: path, storage: .inline)
+        // CSV export options: comma, double quote, UTF-8 (76), …, cells as shown (so number
+        // formats apply), and every sheet to its own file (-1): orders-<sheet>.csv.
+        let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
         _ = try await TestPython.runProgram(
-            "/usr/bin/libreoffice", ["--headless", "--convert-to", "csv", "--outdir", directory, path])
-        let csv = try String(contentsOfFile: "\(directory)/orders.csv", encoding: .utf8)
-        let rows = try CSVReader.records(in: csv)
-        #expect(rows.first == ["id", "customer", "total", "placed", "paid", "note"])
-        #expect(rows[1][0] == "1" && rows[1][1] == "Zoë & <Ünïcødé> \"quoted\"" && rows[1][2] == "9.95")
+            "/usr/bin/libreoffice", ["--headless", "--convert-to", filter, "--outdir", directory, path])
+        let orders = try CSVReader.records(in: String(contentsOfFile: "\(directory)/orders-Orders.csv", encoding: .utf8))
+        let totals = try CSVReader.records(in: String(contentsOfFile: "\(directory)/orders-Totals & more.csv", encoding: .utf8))
+        #expect(orders.first == ["id", "customer", "total", "placed", "paid", "note"])
+        try #require(orders.count == 4)
+        // Dates appear in the cells' number format, booleans as LibreOffice spells them.
+        #expect(orders[1] == ["1", "Zoë & <Ünïcødé> \"quoted\"", "9.95", "2025-11-21 12:06:27", "TRUE", "  padded  "])
+        #expect(orders[2] == ["2", "東京 👩‍👩‍👧", "-0.5", "1970-01-01 00:00:00", "FALSE", ""])
+        #expect(Array(orders[3].dropFirst()) == ["line\nbreak\ttab", "0.0000001", "", "", "Zoë & <Ünïcødé> \"quoted\""])
+        #expect(totals == [["sum", "9.45"]])
     }
 }

@@ -23,6 +23,31 @@ import Testing
         return starts.all
     }
 
+    @Test func aFailingRunIsLoggedAndTheNextStillHappens() async throws {
+        let clock = ManualClock()
+        let capture = LogCapture()
+        let starts = EventLog<Double>()
+        let runs = Counter()
+        let task = FixedRateTask(name: "flaky-rate", period: .seconds(10), clock: clock, logger: capture.logger) {
+            starts.append(clock.seconds)
+            if runs.increment() == 1 { throw TestFailure(id: 7) }
+        }
+        #expect(!task.isRunning)
+        async let running: Void = task.run()
+        await clock.advanceToNextDeadline()
+        await clock.advanceToNextDeadline()
+        await clock.waitForSleepers(count: 1)
+        #expect(task.isRunning)
+        task.stop()
+        try await running
+        #expect(!task.isRunning)
+        #expect(starts.all == [10, 20])
+        let errors = capture.all.filter { $0.level == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.metadata["task"] == "flaky-rate")
+        #expect(errors.first?.metadata["error"]?.description.contains("TestFailure(id: 7)") == true)
+    }
+
     @Test func jitterDelaysEachRunAfterItsTick() async throws {
         let clock = ManualClock()
         let starts = EventLog<Double>()

@@ -2,8 +2,8 @@ import Foundation
 import RoostTasks
 import Testing
 
-/// The Python interpreter, with openpyxl, that `scripts/test` prepares for tests that
-/// check Roost's output with Python libraries.
+/// The Python interpreter that `scripts/test` prepares for tests that check Roost against
+/// independent Python implementations: openpyxl, croniter, cryptography and PyJWT.
 ///
 /// `scripts/test` creates a virtual environment under `.build-venv/test`, installs the
 /// packages there and exports ``environmentVariable``. Tests declare the need with
@@ -31,7 +31,7 @@ public enum TestPython {
 
     /// Why such a test was skipped.
     public static var skipReason: String {
-        "\(environmentVariable) is not set, so the tests that read files back with Python were skipped: run scripts/test, which prepares a virtual environment with openpyxl"
+        "\(environmentVariable) is not set, so the cross-checks with Python libraries were skipped: run scripts/test, which prepares a virtual environment with openpyxl, croniter, cryptography and PyJWT"
     }
 
     /// Runs `script` with `arguments` and returns its standard output.

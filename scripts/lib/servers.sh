@@ -83,6 +83,19 @@ roost_install_servers() {
         "${packages[@]}" >/dev/null
 }
 
+# Installs LibreOffice's spreadsheet program without its desktop (libreoffice-calc-nogui)
+# when missing: the XLSX tests convert Roost's workbooks to CSV with
+# `libreoffice --headless`, a second reader beside openpyxl.
+roost_install_test_tools() {
+    [ -x /usr/bin/libreoffice ] && return 0
+    command -v apt-get >/dev/null 2>&1 ||
+        roost_fail "libreoffice is missing and apt-get is not available; install LibreOffice Calc with your package manager"
+    roost_log "installing libreoffice-calc-nogui"
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libreoffice-calc-nogui >/dev/null
+}
+
 # Prints a TCP port on 127.0.0.1 that nothing listens on.
 roost_free_port() {
     local port
@@ -203,19 +216,23 @@ roost_start_postgres() {
     roost_log "postgres on postgres://roost:***@127.0.0.1:$port/roost_test"
 }
 
-# Prepares the Python that tests use to read Roost's output back (openpyxl for XLSX):
-# a virtual environment in .build-venv/test, created and filled when missing.
+# Prepares the Python that tests use to check Roost against independent implementations:
+# openpyxl reads XLSX files back, croniter computes cron fire times, cryptography and
+# PyJWT verify and make signatures and tokens. A virtual environment in .build-venv/test,
+# created when missing and given whichever of the packages it lacks.
 # Exports ROOST_TEST_PYTHON with its interpreter.
+ROOST_TEST_PYTHON_PACKAGES=(openpyxl croniter cryptography pyjwt)
 roost_prepare_test_python() {
     local root="$1" venv="$1/.build-venv/test"
-    command -v python3 >/dev/null 2>&1 || roost_fail "python3 is needed for the XLSX read-back tests; install it"
+    command -v python3 >/dev/null 2>&1 || roost_fail "python3 is needed for the cross-checks with Python libraries; install it"
     if [ ! -x "$venv/bin/python" ]; then
         roost_log "creating $venv"
         python3 -m venv "$venv" >&2 || roost_fail "python3 -m venv failed; install python3-venv"
     fi
-    if ! "$venv/bin/python" -c 'import openpyxl' 2>/dev/null; then
-        roost_log "installing openpyxl into $venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check openpyxl >&2 || roost_fail "pip install openpyxl failed"
+    if ! "$venv/bin/python" -c 'import openpyxl, croniter, cryptography, jwt' 2>/dev/null; then
+        roost_log "installing ${ROOST_TEST_PYTHON_PACKAGES[*]} into $venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "${ROOST_TEST_PYTHON_PACKAGES[@]}" >&2 \
+            || roost_fail "pip install ${ROOST_TEST_PYTHON_PACKAGES[*]} failed"
     fi
     export ROOST_TEST_PYTHON="$venv/bin/python"
 }

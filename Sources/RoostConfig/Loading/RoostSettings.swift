@@ -30,11 +30,13 @@ public struct RoostSettings: Sendable, Equatable {
     public var sqlite: SQLiteSettings
     /// The coordination engine.
     public var coordination: CoordinationSettings
+    /// The time servers RoostNTP calibrates against.
+    public var ntp: NTPSettings
 
     /// Every key of every section.
     public static let keys =
         HTTPSettings.keys + LoggingSettings.keys + DatabaseSettings.keys + RedisSettings.keys + MySQLSettings.keys
-        + PostgresSettings.keys + SQLiteSettings.keys + CoordinationSettings.keys
+        + PostgresSettings.keys + SQLiteSettings.keys + CoordinationSettings.keys + NTPSettings.keys
 
     /// Creates settings with every section at its defaults.
     public init() {
@@ -46,13 +48,14 @@ public struct RoostSettings: Sendable, Equatable {
         postgres = PostgresSettings()
         sqlite = SQLiteSettings()
         coordination = CoordinationSettings()
+        ntp = NTPSettings()
     }
 
     /// All settings as text, by key, for printing.
     public var textValues: [String: String] {
         let sections: [[String: String]] = [
             http.textValues, logging.textValues, database.textValues, redis.textValues, mysql.textValues,
-            postgres.textValues, sqlite.textValues, coordination.textValues,
+            postgres.textValues, sqlite.textValues, coordination.textValues, ntp.textValues,
         ]
         return sections.reduce(into: [:]) { all, section in all.merge(section) { _, new in new } }
     }
@@ -78,6 +81,7 @@ public struct RoostSettings: Sendable, Equatable {
         read(PostgresSettings.self, into: &postgres)
         read(SQLiteSettings.self, into: &sqlite)
         read(CoordinationSettings.self, into: &coordination)
+        read(NTPSettings.self, into: &ntp)
         do {
             try problems.throwIfAny()
         } catch {
