@@ -23,7 +23,8 @@ final class MariaDBServerProcess: Sendable {
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-mariadb-\(UUID().uuidString)")
         self.extraArguments = extraArguments
         self.process = Mutex(nil)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("tmp"), withIntermediateDirectories: true)
         try """
         CREATE USER IF NOT EXISTS 'roost'@'%' IDENTIFIED BY 'roost';
         GRANT ALL PRIVILEGES ON *.* TO 'roost'@'%';
@@ -33,7 +34,7 @@ final class MariaDBServerProcess: Sendable {
             _ = try await TestPython.runProgram(
                 try Self.binary("mariadb-install-db"),
                 ["--no-defaults", "--datadir=\(dataDirectory)", "--auth-root-authentication-method=normal", "--skip-test-db"]
-                    + Self.sharedArguments)
+                    + sharedArguments)
         } catch {
             stop()
             throw MariaDBProcessError(message: "mariadb-install-db failed: \(error)")
@@ -49,9 +50,12 @@ final class MariaDBServerProcess: Sendable {
     private var dataDirectory: String { directory.appendingPathComponent("data").path }
 
     /// Options for both mariadb-install-db and mariadbd: small InnoDB files start faster,
-    /// and as root the server must be told it may run as root.
-    private static var sharedArguments: [String] {
-        ["--innodb-log-file-size=4M", "--innodb-buffer-pool-size=16M"] + (getuid() == 0 ? ["--user=root"] : [])
+    /// temporary files stay in the server's own directory (away from other servers and
+    /// whatever cleans the shared one), and as root the server must be told it may run
+    /// as root.
+    private var sharedArguments: [String] {
+        ["--innodb-log-file-size=4M", "--innodb-buffer-pool-size=16M", "--tmpdir=\(directory.path)/tmp"]
+            + (getuid() == 0 ? ["--user=root"] : [])
     }
 
     /// How to connect as `roost` (plain text unless changed).
@@ -72,7 +76,7 @@ final class MariaDBServerProcess: Sendable {
                 "--port=\(port)", "--bind-address=127.0.0.1", "--skip-name-resolve",
                 "--log-error=\(directory.path)/mariadb.log", "--pid-file=\(directory.path)/mariadb.pid",
                 "--init-file=\(directory.path)/init.sql",
-            ] + Self.sharedArguments + extraArguments
+            ] + sharedArguments + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
