@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "RoostCore", log, nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"), serviceLifecycle, "RoostPoolSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
@@ -138,6 +139,7 @@ let package = Package(
             name: "RoostSQL",
             dependencies: [
                 "RoostCore", "RoostMySQL", log, nioCore, nioPosix, serviceLifecycle,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

@@ -20,8 +20,10 @@ import Tracing
 /// - `roost_<system>_command_errors_total` (counter), with `error`: the error's type
 ///
 /// Spans are named after the operation, of kind `client`, with the OpenTelemetry
-/// attributes `db.system.name`, `db.operation.name`, `server.address` and `server.port`.
-/// Arguments never appear in spans or metrics, so passwords (`AUTH`) cannot leak there.
+/// attributes `db.system.name`, `db.operation.name`, `server.address` and `server.port`,
+/// and `db.query.text` when the driver passes a statement text free of values (SQL with
+/// placeholders or with its literals replaced). Arguments never appear in spans or
+/// metrics, so passwords (`AUTH`) cannot leak there.
 public struct DriverInstrumentation: Sendable {
     /// Whether command durations and errors are recorded. Default true.
     public var metrics: Bool = true
@@ -81,9 +83,12 @@ public final class CommandInstruments: Sendable {
     }
 
     /// Runs `body`, the work of `operation`, inside a span, recording its duration, and
-    /// its error if it throws.
-    public func measure<R>(_ operation: String, _ body: () async throws -> R) async throws -> R {
-        let span = tracer.map { startSpan(operation, on: $0) }
+    /// its error if it throws. `queryText`, evaluated only when there is a tracer, becomes
+    /// the span's `db.query.text`; it must not contain values.
+    public func measure<R>(
+        _ operation: String, queryText: @autoclosure () -> String? = nil, _ body: () async throws -> R
+    ) async throws -> R {
+        let span = tracer.map { startSpan(operation, queryText: queryText(), on: $0) }
         let start = ContinuousClock.now
         do {
             let result = try await body()
@@ -99,10 +104,11 @@ public final class CommandInstruments: Sendable {
         }
     }
 
-    private func startSpan(_ operation: String, on tracer: any Tracer) -> any Span {
+    private func startSpan(_ operation: String, queryText: String?, on tracer: any Tracer) -> any Span {
         let span = tracer.startAnySpan(operation, ofKind: .client)
         span.attributes["db.system.name"] = system
         span.attributes["db.operation.name"] = operation
+        if let queryText { span.attributes["db.query.text"] = queryText }
         span.attributes["server.address"] = host
         span.attributes["server.port"] = port
         return span
@@ -132,9 +138,12 @@ public final class CommandInstruments: Sendable {
 
 extension Optional where Wrapped == CommandInstruments {
     /// Runs `body` measured as `operation` when there are instruments, and as it is when
-    /// there are none (`operation` is then never computed).
-    public func measure<R>(_ operation: @autoclosure () -> String, _ body: () async throws -> R) async throws -> R {
+    /// there are none (`operation` and `queryText` are then never computed).
+    public func measure<R>(
+        _ operation: @autoclosure () -> String, queryText: @autoclosure () -> String? = nil,
+        _ body: () async throws -> R
+    ) async throws -> R {
         guard let instruments = self else { return try await body() }
-        return try await instruments.measure(operation(), body)
+        return try await instruments.measure(operation(), queryText: queryText(), body)
     }
 }

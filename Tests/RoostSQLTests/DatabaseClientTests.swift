@@ -66,14 +66,6 @@ import Glibc
         #expect(!error.message.contains("secret"))
     }
 
-    @Test func mysqlRefusesTLSItCannotMeet() async throws {
-        let error = try await #require(throws: DatabaseError.self) {
-            _ = try await DatabaseClient.open("mariadb://roost@127.0.0.1/app?tls=require")
-        }
-        #expect(error.kind == .connectionFailed)
-        #expect(error.message.contains("tls=require"))
-    }
-
     @Test func gracefulShutdownClosesThePool() async throws {
         let db = try await DatabaseClient.open("sqlite::memory:")
         let group = ServiceGroup(configuration: .init(services: [.init(service: db)], logger: Logger(label: "test")))

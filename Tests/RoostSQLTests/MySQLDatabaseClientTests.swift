@@ -19,6 +19,28 @@ import Testing
         #expect(!error.message.contains("not-the-password"))
     }
 
+    @Test func tlsRequiredButNotOffered() async throws {
+        // The shared server runs without certificates, so it offers no TLS.
+        var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
+        url.options.tls = .require
+        let error = try await #require(throws: DatabaseError.self) { _ = try await DatabaseClient.open(url) }
+        #expect(error.kind == .connectionFailed)
+        #expect(error.message.contains("TLS is required but the server does not offer it"))
+    }
+
+    @Test func tlsPreferredFallsBackToPlainText() async throws {
+        var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
+        url.options.tls = .prefer
+        let db = try await DatabaseClient.open(url)
+        struct Status: Decodable {
+            var value: String
+            enum CodingKeys: String, CodingKey { case value = "Value" }
+        }
+        let rows = try await db.select("SHOW STATUS LIKE 'Ssl_cipher'", as: Status.self)
+        #expect(rows.map(\.value) == [""])
+        try await db.close()
+    }
+
     @Test func updateCountsMatchedRows() async throws {
         try await TestDatabase.with(.mysql) { database in
             try await database.withClient { db in

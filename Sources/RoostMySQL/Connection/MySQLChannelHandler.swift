@@ -1,5 +1,7 @@
 import Logging
 import NIOCore
+import NIOSSL
+import NIOTLS
 
 /// A command for the channel handler, with the promise its result completes.
 struct MySQLRequest: Sendable {
@@ -34,11 +36,14 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     private var pendingRead = false
     /// The consumer of the running streamed result went away: its rows are dropped.
     private var discardingRows = false
+    /// Makes the TLS handler when the state machine asks for TLS.
+    private let makeTLSHandler: () throws -> NIOSSLClientHandler?
 
     init(
         credentials: MySQLConnectionStateMachine.Credentials, loginPromise: EventLoopPromise<MySQLSessionInfo>,
-        loginTimeout: TimeAmount, logger: Logger
+        loginTimeout: TimeAmount, logger: Logger, makeTLSHandler: @escaping () throws -> NIOSSLClientHandler? = { nil }
     ) {
+        self.makeTLSHandler = makeTLSHandler
         self.stateMachine = MySQLConnectionStateMachine(credentials: credentials)
         self.loginPromise = loginPromise
         self.loginTimeout = loginTimeout
@@ -115,11 +120,26 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         startNextCommand(context: context)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent, stateMachine.isAwaitingTLS {
+            logger.debug("MySQL TLS established")
+            execute(stateMachine.tlsEstablished(), context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("MySQL channel error", metadata: ["error": "\(error)"])
         switch error {
         case is MySQLProtocolError, is MySQLConnectionError, is MySQLServerError:
             shutDown(error, context: context)
+        case _ where stateMachine.isAwaitingTLS:
+            shutDown(
+                MySQLConnectionError(
+                    .tls,
+                    "the TLS handshake failed (\(error)); check that the configured trust roots hold the CA that signed the server's certificate and that the certificate names the host, or set MySQLConfiguration.tlsServerName to the name it carries",
+                    underlying: error),
+                context: context)
         default:
             // Socket errors (connection reset, …) reach callers as a typed connection error.
             shutDown(MySQLConnectionError(.closed, "the network connection failed", underlying: error), context: context)
@@ -137,6 +157,20 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         switch action {
         case .send(let bytes):
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        case .startTLS(let sslRequest):
+            context.writeAndFlush(wrapOutboundOut(sslRequest), promise: nil)
+            do {
+                guard let handler = try makeTLSHandler() else {
+                    preconditionFailure("the state machine asked for TLS without a TLS configuration")
+                }
+                // In front of the packet decoder: it then sees decrypted bytes only. The
+                // SSLRequest has already left the pipeline, so it stays in plain text.
+                try context.pipeline.syncOperations.addHandler(handler, position: .first)
+            } catch {
+                shutDown(
+                    MySQLConnectionError(.tls, "the TLS handler could not be set up (\(error))", underlying: error),
+                    context: context)
+            }
         case .authenticated(let session):
             loginCompleted = true
             loginTimer?.cancel()

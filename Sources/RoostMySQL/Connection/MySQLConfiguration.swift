@@ -29,6 +29,14 @@ public struct MySQLConfiguration: Sendable {
     /// The largest packet accepted from the server; larger ones close the connection with
     /// `mysql.protocol.tooLarge`. 64 MiB by default, MySQL's default `max_allowed_packet`.
     public var maximumPacketSize: Int = 64 * 1024 * 1024
+    /// Whether the connection uses TLS (``TLS/disable`` by default). Over TLS,
+    /// `caching_sha2_password` full authentication sends the password without the RSA
+    /// key exchange.
+    public var tls: TLS = .disable
+    /// The name sent for SNI and checked against the server's certificate, when it
+    /// differs from ``host`` (connecting by IP address to a server whose certificate names
+    /// its DNS name, for example). `nil` uses ``host``.
+    public var tlsServerName: String?
     /// The server's RSA public key (PEM) for `caching_sha2_password` full authentication
     /// over an unencrypted connection. When `nil`, the key is requested from the server
     /// if ``allowPublicKeyRetrieval`` is true.
@@ -49,8 +57,9 @@ public struct MySQLConfiguration: Sendable {
     /// error 1792. Use it for replicas behind ``MySQLClient``. Default false.
     public var readOnly: Bool = false
     /// Where query durations, errors and spans are reported (operation: the statement's
-    /// first keyword, such as `SELECT`); by default the process-wide swift-metrics and
-    /// swift-distributed-tracing systems (nothing when not bootstrapped).
+    /// first keyword, such as `SELECT`; spans also carry `db.query.text`, the SQL with
+    /// placeholders, or with its literals replaced by `?`); by default the process-wide
+    /// swift-metrics and swift-distributed-tracing systems (nothing when not bootstrapped).
     public var instrumentation = DriverInstrumentation()
     /// Whether ``MySQLQueryResult/affectedRows`` of an UPDATE counts every row the
     /// statement matched (`CLIENT_FOUND_ROWS`), as PostgreSQL and SQLite do, instead of

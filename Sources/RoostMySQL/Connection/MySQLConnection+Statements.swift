@@ -33,7 +33,8 @@ extension MySQLConnection {
 
     /// Runs SQL as a prepared statement with parameters already converted.
     func preparedQuery(_ sql: String, parameters: [MySQLParameter]) async throws -> MySQLQueryResult {
-        try await instruments.measure(Self.operation(of: sql)) {
+        // The SQL goes into spans as written: values travel separately, as binds.
+        try await instruments.measure(Self.operation(of: sql), queryText: sql) {
             try Task.checkCancellation()
             do {
                 return try await executeCached(sql, parameters: parameters)

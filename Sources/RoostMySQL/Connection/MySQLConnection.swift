@@ -24,6 +24,8 @@ public final class MySQLConnection: Sendable {
     public let serverVersion: String
     /// The server's id for this connection (`CONNECTION_ID()`, the target of `KILL`).
     public let connectionID: UInt32
+    /// Whether the connection is encrypted with TLS (see ``MySQLConfiguration/tls``).
+    public var isEncrypted: Bool { capabilities.contains(.ssl) }
     /// The underlying channel.
     let channel: any Channel
     let capabilities: MySQLCapabilities
@@ -68,7 +70,10 @@ public final class MySQLConnection: Sendable {
             attributes: Self.attributes(configuration.connectionAttributes),
             maximumPacketSize: configuration.maximumPacketSize, serverPublicKey: configuration.serverPublicKey,
             allowPublicKeyRetrieval: configuration.allowPublicKeyRetrieval,
-            countsMatchedRows: configuration.countsMatchedRows)
+            countsMatchedRows: configuration.countsMatchedRows, tls: configuration.tls.mode)
+        let tls = configuration.tls
+        let host = configuration.host
+        let tlsServerName = configuration.tlsServerName
         let maximumPacketSize = configuration.maximumPacketSize
         let loginTimeout = configuration.loginTimeout
         let handlerLogger = logger
@@ -81,7 +86,8 @@ public final class MySQLConnection: Sendable {
                         ByteToMessageHandler(MySQLPacketDecoder(maximumPacketSize: maximumPacketSize)),
                         MySQLChannelHandler(
                             credentials: credentials, loginPromise: loginPromise, loginTimeout: loginTimeout,
-                            logger: handlerLogger))
+                            logger: handlerLogger,
+                            makeTLSHandler: { try tls.makeHandler(host: host, serverName: tlsServerName) }))
                 }
             }
         let channel: any Channel
@@ -130,11 +136,14 @@ public final class MySQLConnection: Sendable {
     /// stays usable).
     @discardableResult
     public func query(_ sql: String) async throws -> MySQLQueryResult {
-        try await instruments.measure(Self.operation(of: sql)) { try await send(.query(sql)) }
+        try await instruments.measure(Self.operation(of: sql), queryText: MySQLQueryText.sanitized(sql)) {
+            try await send(.query(sql))
+        }
     }
 
     /// The statement's first keyword, upper-cased (`SELECT`, `INSERT`): the operation
-    /// name in metrics and spans, which never carry the SQL itself.
+    /// name in metrics and spans. Spans also carry the statement (`db.query.text`), with
+    /// placeholders or with its literals replaced by `?`, never with values.
     static func operation(of sql: String) -> String {
         var rest = Substring(sql)
         while true {

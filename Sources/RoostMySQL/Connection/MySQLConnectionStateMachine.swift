@@ -14,12 +14,17 @@ struct MySQLConnectionStateMachine {
         var allowPublicKeyRetrieval: Bool
         /// Whether UPDATE reports the rows it matched rather than the rows it changed.
         var countsMatchedRows = false
+        /// Whether the connection switches to TLS after the greeting.
+        var tls: MySQLConfiguration.TLS.Mode = .disable
     }
 
     /// What the handler must do next.
     enum Action {
         /// Write these framed bytes and flush.
         case send(ByteBuffer)
+        /// Write these framed bytes (the SSLRequest), flush, then start the TLS handshake
+        /// in front of the packet decoder; call ``tlsEstablished()`` once it completes.
+        case startTLS(ByteBuffer)
         /// Login finished; commands may run.
         case authenticated(MySQLSessionInfo)
         /// The running command finished.
@@ -68,6 +73,9 @@ struct MySQLConnectionStateMachine {
 
     enum State {
         case awaitingGreeting
+        /// The SSLRequest went out; the TLS handshake runs. The greeting is kept for the
+        /// handshake response that follows over TLS.
+        case awaitingTLS(MySQLHandshake)
         case authenticating(Authentication)
         case ready
         case running(Running)
@@ -82,11 +90,19 @@ struct MySQLConnectionStateMachine {
     private(set) var state: State = .awaitingGreeting
     private(set) var capabilities: MySQLCapabilities = []
     private(set) var session: MySQLSessionInfo?
+    /// Whether TLS was established, so secrets may travel without further protection.
+    private(set) var isEncrypted = false
     private var expectedSequenceID: UInt8 = 0
     private let credentials: Credentials
 
     init(credentials: Credentials) {
         self.credentials = credentials
+    }
+
+    /// Whether the TLS handshake is running (its failures are TLS errors).
+    var isAwaitingTLS: Bool {
+        if case .awaitingTLS = state { return true }
+        return false
     }
 
     /// Whether a command can be started now.
@@ -107,6 +123,12 @@ struct MySQLConnectionStateMachine {
             switch state {
             case .awaitingGreeting:
                 return try greetingReceived(packet.payload)
+            case .awaitingTLS:
+                // The server says nothing between the greeting and the TLS handshake.
+                if packet.header == 0xFF {
+                    throw try MySQLERRPacket(payload: packet.payload, capabilities: capabilities).error
+                }
+                throw MySQLProtocolError(.unexpected, "packet during the TLS handshake")
             case .authenticating(let authentication):
                 return try authenticationPacketReceived(packet.payload, authentication)
             case .running(var running):
@@ -145,6 +167,16 @@ struct MySQLConnectionStateMachine {
         return .send(out)
     }
 
+    /// The TLS handshake that ``Action/startTLS(_:)`` asked for completed: the handshake
+    /// response follows, encrypted, with the next sequence id.
+    mutating func tlsEstablished() -> Action {
+        guard case .awaitingTLS(let greeting) = state else {
+            return fail(MySQLProtocolError(.unexpected, "a TLS handshake completed although none was started"))
+        }
+        isEncrypted = true
+        return sendHandshakeResponse(greeting)
+    }
+
     /// The channel closed or failed; nothing more will arrive.
     mutating func closed() {
         state = .closed
@@ -164,14 +196,42 @@ struct MySQLConnectionStateMachine {
         if credentials.database != nil, !capabilities.contains(.connectWithDB) {
             throw MySQLProtocolError(.unsupported, "server cannot select a database at login")
         }
-        // Unknown default plugins get a native-password answer; the server then switches
-        // to the plugin the account really uses.
-        let plugin = greeting.authPluginName.flatMap(MySQLAuthPlugin.init(rawValue:)) ?? .nativePassword
+        let serverOffersTLS = greeting.capabilities.contains(.ssl)
+        switch credentials.tls {
+        case .disable:
+            break
+        case .prefer where !serverOffersTLS:
+            break
+        case .require where !serverOffersTLS:
+            throw MySQLConnectionError(
+                .tls,
+                "TLS is required but the server does not offer it (no CLIENT_SSL in its greeting); start the server with ssl_cert, ssl_key and ssl_ca, or set MySQLConfiguration.tls to .prefer or .disable")
+        case .prefer, .require:
+            capabilities.insert(.ssl)
+            var payload = ByteBuffer()
+            MySQLHandshakeResponse.encodeSSLRequest(
+                capabilities: capabilities, maximumPacketSize: maximumPacketSize,
+                characterSet: Self.utf8mb4CharacterSet, into: &payload)
+            state = .awaitingTLS(greeting)
+            var out = ByteBuffer()
+            expectedSequenceID = MySQLPacket.write(payload: payload, sequenceID: expectedSequenceID, into: &out)
+            return .startTLS(out)
+        }
+        return sendHandshakeResponse(greeting)
+    }
+
+    private var maximumPacketSize: UInt32 { UInt32(clamping: credentials.maximumPacketSize) }
+
+    /// The login answer to the greeting, in plain text or over the established TLS.
+    private mutating func sendHandshakeResponse(_ greeting: MySQLHandshake) -> Action {
         session = MySQLSessionInfo(
             serverVersion: greeting.serverVersion, connectionID: greeting.connectionID, capabilities: capabilities,
             status: greeting.status)
+        // Unknown default plugins get a native-password answer; the server then switches
+        // to the plugin the account really uses.
+        let plugin = greeting.authPluginName.flatMap(MySQLAuthPlugin.init(rawValue:)) ?? .nativePassword
         let response = MySQLHandshakeResponse(
-            capabilities: capabilities, maximumPacketSize: UInt32(clamping: credentials.maximumPacketSize),
+            capabilities: capabilities, maximumPacketSize: maximumPacketSize,
             characterSet: Self.utf8mb4CharacterSet, username: credentials.username,
             authResponse: plugin.scramble(password: credentials.password, nonce: greeting.authPluginData),
             database: credentials.database, authPluginName: plugin.rawValue, attributes: credentials.attributes)
@@ -225,14 +285,19 @@ struct MySQLConnectionStateMachine {
             // Fast authentication succeeded; the OK packet follows.
             return .wait
         case [0x04]:
-            // Connections are unencrypted for now, so the password travels RSA-encrypted.
+            // Over TLS the password goes as it is (NUL-terminated): TLS protects it, and
+            // the server only accepts it in clear on a secure transport.
+            if isEncrypted {
+                return send(ByteBuffer(bytes: Array(credentials.password.utf8) + [0]))
+            }
+            // Without TLS it travels encrypted with the server's RSA public key.
             if let key = credentials.serverPublicKey {
                 return send(try encryptedPassword(key, authentication))
             }
             guard credentials.allowPublicKeyRetrieval else {
                 throw MySQLConnectionError(
                     .authentication,
-                    "caching_sha2_password needs full authentication and the connection is not encrypted; set MySQLConfiguration.serverPublicKey or allowPublicKeyRetrieval")
+                    "caching_sha2_password needs full authentication and the connection is not encrypted; set MySQLConfiguration.tls, serverPublicKey or allowPublicKeyRetrieval")
             }
             authentication.awaitingPublicKey = true
             state = .authenticating(authentication)

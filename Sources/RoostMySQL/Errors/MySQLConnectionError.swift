@@ -18,6 +18,9 @@ public struct MySQLConnectionError: RoostError {
         case authentication
         /// The server did not answer in time.
         case timeout
+        /// TLS could not be set up: the server does not offer it although it is required,
+        /// or the TLS handshake failed (an untrusted or mismatching certificate, for example).
+        case tls
         /// The connection was closed (by the server, the network or ``MySQLConnection/close()``)
         /// before the command finished, or a command was sent on a closed connection.
         case closed
@@ -37,7 +40,7 @@ public struct MySQLConnectionError: RoostError {
         self.underlying = underlying
     }
 
-    /// `mysql.connection.failed`, `.timeout` or `.closed`, `mysql.configuration.invalid` or
+    /// `mysql.connection.failed`, `.timeout`, `.tls_failed` or `.closed`, `mysql.configuration.invalid` or
     /// `mysql.auth.failed`.
     public var code: ErrorCode {
         switch kind {
@@ -45,6 +48,7 @@ public struct MySQLConnectionError: RoostError {
         case .connectFailed: return "mysql.connection.failed"
         case .authentication: return "mysql.auth.failed"
         case .timeout: return "mysql.connection.timeout"
+        case .tls: return "mysql.connection.tls_failed"
         case .closed: return "mysql.connection.closed"
         }
     }
@@ -60,6 +64,8 @@ public struct MySQLConnectionError: RoostError {
             return "MySQL authentication could not be completed: \(detail)."
         case .timeout:
             return "The MySQL server did not answer in time: \(detail). Check that the address points at a healthy MySQL or MariaDB server."
+        case .tls:
+            return "TLS to the MySQL server could not be set up: \(detail)."
         case .closed:
             return "The MySQL connection is closed: \(detail). Open a new connection; the statement may or may not have run."
         }

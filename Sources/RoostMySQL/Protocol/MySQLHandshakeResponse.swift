@@ -21,13 +21,30 @@ struct MySQLHandshakeResponse: Sendable, Equatable {
             && lhs.attributes.map(\.value) == rhs.attributes.map(\.value)
     }
 
-    func encode(into buffer: inout ByteBuffer) {
+    /// The 32-byte `Protocol::SSLRequest`: the fixed start of a handshake response (with
+    /// `CLIENT_SSL` among the capabilities), after which both sides switch to TLS.
+    static func encodeSSLRequest(
+        capabilities: MySQLCapabilities, maximumPacketSize: UInt32, characterSet: UInt8, into buffer: inout ByteBuffer
+    ) {
+        precondition(capabilities.contains(.ssl), "an SSLRequest without CLIENT_SSL")
+        encodeFixedPart(capabilities: capabilities, maximumPacketSize: maximumPacketSize, characterSet: characterSet, into: &buffer)
+    }
+
+    /// Capabilities, maximum packet size, character set and 23 reserved bytes.
+    private static func encodeFixedPart(
+        capabilities: MySQLCapabilities, maximumPacketSize: UInt32, characterSet: UInt8, into buffer: inout ByteBuffer
+    ) {
         buffer.writeMySQLInteger(capabilities.lower32)
         buffer.writeMySQLInteger(maximumPacketSize)
         buffer.writeInteger(characterSet)
         buffer.writeRepeatingByte(0, count: 19)
         // MariaDB reads its extended capabilities here when CLIENT_MYSQL is clear.
         buffer.writeMySQLInteger(capabilities.contains(.clientMySQL) ? 0 : capabilities.upper32)
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        Self.encodeFixedPart(
+            capabilities: capabilities, maximumPacketSize: maximumPacketSize, characterSet: characterSet, into: &buffer)
         buffer.writeNullTerminatedString(username)
         if capabilities.contains(.pluginAuthLengthEncodedClientData) {
             buffer.writeLengthEncodedBytes(authResponse)

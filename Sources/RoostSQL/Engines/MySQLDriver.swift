@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RoostMySQL
 import SQLKit
 
@@ -86,18 +87,10 @@ extension DatabaseClient {
     static func mysqlDriver(
         _ server: DatabaseURL.ServerAddress, configuration: Configuration, readOnly: Bool, logger: Logger
     ) async throws -> any DatabaseDriver {
-        switch configuration.tls {
-        case .disable, .prefer:
-            break
-        case .require, .verifyCA, .verifyFull:
-            throw DatabaseError(
-                .connectionFailed,
-                "The MySQL driver does not speak TLS yet, so tls=\(configuration.tls.rawValue) cannot be met; use tls=disable or reach the server over a trusted network or tunnel."
-            )
-        }
         var connection = MySQLConfiguration(
             host: server.host, port: server.port, username: server.username ?? "root", password: server.password ?? "",
             database: server.database)
+        connection.tls = try mysqlTLS(configuration.tls)
         connection.connectTimeout = configuration.connectTimeout.timeAmount
         connection.loginTimeout = configuration.connectTimeout.timeAmount
         // Writes also fail on the server (error 1792), a second line behind the client's check.
@@ -118,5 +111,33 @@ extension DatabaseClient {
         return MySQLDriver(
             pool: MySQLConnectionPool(configuration: pool, logger: logger), queryLogLevel: configuration.queryLogLevel,
             logger: logger)
+    }
+
+    /// The URL's TLS mode for RoostMySQL, checking certificates as PostgreSQL's `sslmode`
+    /// does: not at all for `prefer` and `require`, the chain for `verify-ca`, chain and
+    /// host name for `verify-full`.
+    private static func mysqlTLS(_ mode: DatabaseOptions.TLSMode) throws -> MySQLConfiguration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            switch mode {
+            case .disable:
+                return .disable
+            case .prefer:
+                tls.certificateVerification = .none
+                return try .prefer(tls)
+            case .require:
+                tls.certificateVerification = .none
+                return try .require(tls)
+            case .verifyCA:
+                tls.certificateVerification = .noHostnameVerification
+                return try .require(tls)
+            case .verifyFull:
+                tls.certificateVerification = .fullVerification
+                return try .require(tls)
+            }
+        } catch {
+            throw DatabaseError(
+                .connectionFailed, "Could not set up TLS (\(mode.rawValue)) for MySQL: \(error).", underlying: error)
+        }
     }
 }

@@ -59,7 +59,7 @@ struct RandomInputTests {
                     break packets
                 case .commandSucceeded, .commandFailed:
                     break packets
-                case .send, .authenticated, .statementPrepared, .rowReceived:
+                case .send, .startTLS, .authenticated, .statementPrepared, .rowReceived:
                     Issue.record("unexpected action during a query")
                     break packets
                 case .wait:

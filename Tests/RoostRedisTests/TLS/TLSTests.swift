@@ -5,54 +5,6 @@ import Testing
 
 @testable import RoostRedis
 
-/// Certificates made with `openssl` for one test: a CA, a server certificate for
-/// 127.0.0.1/localhost signed by it, and an unrelated CA.
-struct TestCertificates {
-    let directory: URL
-    var caFile: String { directory.appendingPathComponent("ca.pem").path }
-    var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
-    var serverCertificateFile: String { directory.appendingPathComponent("server.pem").path }
-    var serverKeyFile: String { directory.appendingPathComponent("server.key").path }
-    var clientCertificateFile: String { directory.appendingPathComponent("client.pem").path }
-    var clientKeyFile: String { directory.appendingPathComponent("client.key").path }
-
-    init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let extensions = directory.appendingPathComponent("san.ext")
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(to: extensions, atomically: true, encoding: .utf8)
-        for ca in ["ca", "other-ca"] {
-            try await run([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Roost Test \(ca)",
-                "-keyout", "\(ca).key", "-out", "\(ca).pem",
-            ])
-        }
-        try await run([
-            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out",
-            "server.csr",
-        ])
-        try await run([
-            "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-extfile", "san.ext", "-out", "server.pem",
-        ])
-        try await run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=roost-client", "-keyout", "client.key", "-out", "client.csr"])
-        try await run([
-            "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-out", "client.pem",
-        ])
-    }
-
-    private func run(_ arguments: [String]) async throws {
-        do {
-            _ = try await TestPython.runProgram("/usr/bin/openssl", arguments, in: directory)
-        } catch {
-            throw ServerProcessError(message: "openssl \(arguments.joined(separator: " ")) failed: \(error)")
-        }
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
-}
-
 @Suite("TLS against a dedicated redis-server", .requires(.redis))
 struct TLSTests {
     @Test("rediss:// with the right CA runs commands; a wrong CA fails with redis.connection.tls_failed")
