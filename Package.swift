@@ -62,7 +62,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
-        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
         .package(
             url: "https://github.com/apple/swift-configuration.git", from: "1.4.0",
             traits: [.defaults, "CommandLineArguments", "YAML"]),
@@ -98,7 +97,6 @@ let package = Package(
             name: "RoostTasks",
             dependencies: [
                 "RoostCore", log, serviceLifecycle, nioPosix,
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
