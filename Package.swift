@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "RoostPoolSupport",
             dependencies: [
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"), log,
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"), log, nioCore,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],

@@ -2,7 +2,7 @@ import Foundation
 import RoostRedis
 
 // SET or GET throughput with N clients (one connection each) and a pipeline depth,
-// the shape redis-benchmark measures. Prints {"ops_per_second": ...}.
+// the shape redis-benchmark measures, on pooled connections. Prints {"ops_per_second": ...}.
 // Usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get
 
 let arguments = CommandLine.arguments
@@ -15,23 +15,24 @@ else {
 let configuration = try RedisConnectionConfiguration(url: arguments[1])
 let operation = arguments[5]
 let value = String(repeating: "x", count: 3)  // redis-benchmark's default payload size
-let connections = try await withThrowingTaskGroup(of: RedisConnection.self) { group in
-    for _ in 0..<clients { group.addTask { try await RedisConnection.connect(configuration: configuration) } }
-    var all: [RedisConnection] = []
-    for try await connection in group { all.append(connection) }
-    return all
-}
-_ = try await connections[0].send("SET", "key:__rand_int__", .string(value))
+var poolConfiguration = RedisPoolConfiguration(connection: configuration)
+poolConfiguration.minimumConnections = clients
+poolConfiguration.maximumConnections = clients
+let pool = RedisConnectionPool(configuration: poolConfiguration)
 
 let batchesPerClient = requests / clients / depth
-let start = ContinuousClock.now
-try await withThrowingTaskGroup(of: Void.self) { group in
-    for connection in connections {
-        group.addTask {
+let seconds = try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await pool.run() }
+    defer { group.cancelAll() }
+    _ = try await pool.send(RedisCommand("SET", "key:__rand_int__", .string(value)))
+    // Each client holds one pooled connection for the whole run, as redis-benchmark's
+    // clients do.
+    @Sendable func client(batches: Int) async throws {
+        try await pool.withConnection { connection in
             let command = operation == "get"
                 ? RedisCommand("GET", "key:__rand_int__") : RedisCommand("SET", "key:__rand_int__", .string(value))
             let batch = [RedisCommand](repeating: command, count: depth)
-            for _ in 0..<batchesPerClient {
+            for _ in 0..<batches {
                 if depth == 1 {
                     try await connection.send(command)
                 } else {
@@ -40,9 +41,16 @@ try await withThrowingTaskGroup(of: Void.self) { group in
             }
         }
     }
-    try await group.waitForAll()
+    try await withThrowingTaskGroup(of: Void.self) { warm in  // open every connection first
+        for _ in 0..<clients { warm.addTask { try await client(batches: 1) } }
+        try await warm.waitForAll()
+    }
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { timed in
+        for _ in 0..<clients { timed.addTask { try await client(batches: batchesPerClient) } }
+        try await timed.waitForAll()
+    }
+    let elapsed = start.duration(to: .now)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
-let elapsed = start.duration(to: .now)
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-for connection in connections { try await connection.close() }
 print(#"{"ops_per_second": \#(Double(batchesPerClient * clients * depth) / seconds)}"#)

@@ -37,12 +37,15 @@ public final class MySQLConnection: Sendable {
     let readOnly: Bool
     /// Query metrics and spans; nil when nothing is recorded.
     let instruments: CommandInstruments?
+    /// Runs code on this connection's event loop (see ``MySQLConnectionPool/withConnection(leaseTimeout:_:)``).
+    let taskExecutor: EventLoopTaskExecutor
 
     private init(
         channel: any Channel, session: MySQLSessionInfo, statementCacheCapacity: Int, readOnly: Bool,
         instruments: CommandInstruments?
     ) {
         self.channel = channel
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
         self.instruments = instruments
         self.readOnly = readOnly
         self.statements = Mutex(MySQLStatementCache(capacity: statementCacheCapacity))

@@ -100,6 +100,10 @@ public final class MySQLConnectionPool: Service {
     /// `LOCK TABLES` work in it; they are cleared (`COM_RESET_CONNECTION`) before the next
     /// lease, even when `body` throws or its task is cancelled.
     ///
+    /// `body` runs on the connection's event loop, so its round trips cost no thread
+    /// hops; keep CPU-heavy work out of it (do it after `withConnection` returns), since
+    /// the event loop serves no other connection meanwhile.
+    ///
     /// ```swift
     /// let names = try await pool.withConnection { connection in
     ///     try await connection.query("SET @limit = 10")
@@ -110,14 +114,18 @@ public final class MySQLConnectionPool: Service {
         leaseTimeout: Duration? = nil, _ body: (MySQLConnection) async throws -> Value
     ) async throws -> Value {
         let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
-        let outcome: Result<Value, any Error>
-        do {
-            outcome = .success(try await body(lease.connection.connection))
-        } catch {
-            outcome = .failure(error)
+        let connection = lease.connection.connection
+        // On the connection's event loop, each round trip resumes without a thread hop.
+        return try await withTaskExecutorPreference(connection.taskExecutor) {
+            let outcome: Result<Value, any Error>
+            do {
+                outcome = .success(try await body(connection))
+            } catch {
+                outcome = .failure(error)
+            }
+            await recycle(lease)
+            return try outcome.get()
         }
-        await recycle(lease)
-        return try outcome.get()
     }
 
     /// Runs one statement (text protocol) on a pooled connection.

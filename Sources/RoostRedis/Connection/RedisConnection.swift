@@ -26,6 +26,8 @@ public final class RedisConnection: Sendable {
     public let pushes: AsyncStream<RESPValue>
 
     private let channel: any Channel
+    /// Runs code on this connection's event loop (see ``RedisConnectionPool/withConnection(leaseTimeout:_:)``).
+    let taskExecutor: EventLoopTaskExecutor
     private let handler: NIOLoopBound<RedisChannelHandler>
     private let nextID = Atomic<UInt64>(0)
     private let negotiatedVersion = Atomic<Int>(2)
@@ -44,6 +46,7 @@ public final class RedisConnection: Sendable {
     ) {
         self.configuration = configuration
         self.channel = channel
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
         self.handler = handler
         self.pushes = pushes
         self.logger = logger

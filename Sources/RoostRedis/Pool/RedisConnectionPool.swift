@@ -84,6 +84,10 @@ public final class RedisConnectionPool: Service {
     /// free connection, then throws ``RedisPoolError``. The connection is exclusive to `body`, so `MULTI`/`EXEC`,
     /// `WATCH` and blocking commands are safe in it.
     ///
+    /// `body` runs on the connection's event loop, so its round trips cost no thread
+    /// hops; keep CPU-heavy work out of it, since the event loop serves no other
+    /// connection meanwhile.
+    ///
     /// ```swift
     /// let name = try await pool.withConnection { try await $0.getString("user:1:name") }
     /// ```
@@ -95,7 +99,9 @@ public final class RedisConnectionPool: Service {
             lease.release()
             observer.returned()
         }
-        return try await body(lease.connection.connection)
+        let connection = lease.connection.connection
+        // On the connection's event loop, each round trip resumes without a thread hop.
+        return try await withTaskExecutorPreference(connection.taskExecutor) { try await body(connection) }
     }
 
     /// Sends one command on a pooled connection.
