@@ -83,6 +83,18 @@ roost_install_servers() {
         "${packages[@]}" >/dev/null
 }
 
+# Installs Debian's chromium when no `chromium` is on PATH: the web page of roost-demo is
+# tested in it, headless.
+roost_install_browser() {
+    command -v chromium >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 ||
+        roost_fail "missing chromium and apt-get is not available; install it with your package manager"
+    roost_log "installing chromium"
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        chromium >/dev/null
+}
+
 # Prints a TCP port on 127.0.0.1 that nothing listens on.
 roost_free_port() {
     local port
