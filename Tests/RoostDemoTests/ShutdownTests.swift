@@ -65,7 +65,7 @@ import Testing
         }
         let parts = [
             DemoScope.http, DemoScope.database, DemoScope.coordination, DemoScope.statisticsConsumer,
-            DemoScope.hourlyStatistics, DemoScope.liveFeed,
+            DemoScope.hourlyStatistics, DemoScope.outboxRelay, DemoScope.liveFeed,
         ]
         func position(_ message: String, _ scope: String?) throws -> Int {
             try #require(
@@ -75,13 +75,13 @@ import Testing
             // Started after what it uses; stopped before it.
             #expect(try position("started", part) < position("stopped", part))
         }
-        let users = [DemoScope.statisticsConsumer, DemoScope.hourlyStatistics, DemoScope.liveFeed]
+        let users = [DemoScope.statisticsConsumer, DemoScope.hourlyStatistics, DemoScope.outboxRelay, DemoScope.liveFeed]
         for user in users {
             #expect(try position("started", user) < position("started", DemoScope.http))
             #expect(try position("stopped", DemoScope.http) < position("stopped", user))
             #expect(try position("stopped", user) < position("stopped", DemoScope.coordination))
         }
-        for user in [DemoScope.statisticsConsumer, DemoScope.hourlyStatistics] {
+        for user in [DemoScope.statisticsConsumer, DemoScope.hourlyStatistics, DemoScope.outboxRelay] {
             #expect(try position("started", DemoScope.database) < position("started", user))
             #expect(try position("stopped", user) < position("stopped", DemoScope.database))
         }

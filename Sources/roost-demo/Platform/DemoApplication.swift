@@ -99,14 +99,22 @@ enum DemoApplication {
         StatisticsConsumer(statistics: parts.statistics, bus: parts.coordination.bus, logger: logger)
     }
 
+    /// How often the outbox relay looks for unsent events.
+    static let outboxInterval = Duration.seconds(5)
+
+    /// Publishes the `OrderPlaced` events left unsent for 10 s (see ``Outbox``).
+    static func outboxRelay(database: DatabaseClient, coordination: Coordination, logger: Logger) -> OutboxRelay {
+        OutboxRelay(database: database, bus: coordination.bus, lock: coordination.lock, grace: .seconds(10), logger: logger)
+    }
+
     /// Pushes every `OrderPlaced` to the browsers of `/events`.
     static func feedBridge(bus: any EventBus, hub: WebSocketHub) -> some Service {
         WebSocketEventBridge(bus: bus, hub: hub, event: OrderPlaced.self, group: feedGroup)
     }
 
     /// The whole demo as one application for in-process tests: the database (opened by
-    /// the caller), the coordination backend, the statistics consumer, the hourly task
-    /// and the WebSocket bridge run in the application's service group, in that order,
+    /// the caller), the coordination backend, the statistics consumer, the hourly task,
+    /// the outbox relay and the WebSocket bridge run in the application's service group, in that order,
     /// and stop in reverse order after the HTTP server. `roost-demo` itself runs the same
     /// parts as a ``DemoScope``.
     static func build(
@@ -119,6 +127,7 @@ enum DemoApplication {
             [database] + coordination.services + [
                 statisticsConsumer(parts, logger: logger),
                 try HourlyStatistics.task(parts.statistics, lock: coordination.lock, logger: logger),
+                outboxRelay(database: database, coordination: coordination, logger: logger).task(every: outboxInterval),
                 feedBridge(bus: coordination.bus, hub: parts.hub),
             ]
         return (try makeApplication(settings: settings, parts: parts, services: services, logger: logger), parts)

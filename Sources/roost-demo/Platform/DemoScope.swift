@@ -15,19 +15,22 @@ import ServiceLifecycle
 ///       │                       └─ coordination
 ///       ├─ hourly-statistics ───┬─ database
 ///       │                       └─ coordination
+///       ├─ outbox-relay ────────┬─ database
+///       │                       └─ coordination
 ///       └─ live-feed ─────────── coordination   (WebSocket hub and its bridge)
 /// ```
 ///
 /// When the root scope ends, `http` stops first (the server stops taking requests and
-/// finishes the ones it has), then the consumer, the hourly task and the feed, and the
-/// database and the coordination backend last. Every part stops with a graceful shutdown
-/// of its own, and logs `stopped` with its name under `scope`.
+/// finishes the ones it has), then the consumer, the hourly task, the outbox relay and
+/// the feed, and the database and the coordination backend last. Every part stops with a
+/// graceful shutdown of its own, and logs `stopped` with its name under `scope`.
 enum DemoScope {
     static let http = "http"
     static let database = "database"
     static let coordination = "coordination"
     static let statisticsConsumer = "statistics-consumer"
     static let hourlyStatistics = "hourly-statistics"
+    static let outboxRelay = "outbox-relay"
     static let liveFeed = "live-feed"
 
     /// Starts the demo in `scope` and returns its parts once every service runs.
@@ -43,6 +46,7 @@ enum DemoScope {
             let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
             _ = try await context.service(Self.statisticsConsumer, consumerService(settings, logger: logger))
             _ = try await context.service(Self.hourlyStatistics, hourlyService(settings, logger: logger))
+            _ = try await context.service(Self.outboxRelay, outboxService(settings, logger: logger))
             let hub = try await context.service(Self.liveFeed, feedService(settings, logger: logger))
             let parts = DemoApplication.makeParts(
                 settings: settings, database: database, coordination: coordination, hub: hub, logger: logger)
@@ -92,6 +96,17 @@ enum DemoScope {
         }
     }
 
+    private static func outboxService(
+        _ settings: DemoSettings, logger: Logger
+    ) -> @Sendable (ServiceContext<OutboxRelay>) async throws -> Void {
+        { context in
+            let database = try await context.service(Self.database, databaseService(settings, logger: logger))
+            let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
+            let relay = DemoApplication.outboxRelay(database: database, coordination: coordination, logger: logger)
+            try await context.runUntilReleased(relay, services: [relay.task(every: DemoApplication.outboxInterval)])
+        }
+    }
+
     private static func feedService(
         _ settings: DemoSettings, logger: Logger
     ) -> @Sendable (ServiceContext<WebSocketHub>) async throws -> Void {
@@ -120,8 +135,9 @@ extension ServiceContext {
                 try await group.run()
                 return true
             }
-            try register(value)
+            // Logged before the users waiting for `value` resume, so the log shows the order.
             logger.info("started")
+            try register(value)
             tasks.addTask {
                 try await context.noMoreDependents()
                 await group.triggerGracefulShutdown()
