@@ -4,6 +4,7 @@ import Logging
 import RoostConfig
 import RoostLogging
 import RoostSQL
+import ServiceLifecycle
 
 // roost-demo: `swift run roost-demo [--http-port 8080] [--config file.json]` (or
 // ROOST_HTTP_HOST / ROOST_HTTP_PORT / ROOST_CONFIG). Products and orders live in SQLite
@@ -37,23 +38,14 @@ LoggingSystem.bootstrap { label in
     }
 }
 let logger = Logger(label: DemoApplication.name)
-let database: DatabaseClient
+// Every long-lived part is a service of one root scope; SIGTERM or SIGINT stops them in
+// dependency order (see DemoRoot and DemoScope).
+let root = DemoRoot(settings: settings, logger: logger)
 do {
-    database = try await DemoApplication.openDatabase(settings.database, logger: logger)
-} catch {
-    logger.critical("cannot open the database \(settings.database.url): \(error)")
-    exit(1)
-}
-do {
-    let (app, parts) = try DemoApplication.build(settings: settings, database: database, logger: logger)
-    logger.info(
-        "roost-demo starting",
-        metadata: [
-            "database": "\(database.url)", "coordination": "\(parts.coordination.backend)", "instance": "\(parts.instance)",
-        ])
-    try await app.runService()
+    try await ServiceGroup(
+        configuration: .init(services: root.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    ).run()
 } catch {
     logger.critical("roost-demo stopped: \(error)")
-    try? await database.close()
     exit(1)
 }

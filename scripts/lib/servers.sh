@@ -83,17 +83,21 @@ roost_install_servers() {
         "${packages[@]}" >/dev/null
 }
 
-# Installs LibreOffice's spreadsheet program without its desktop (libreoffice-calc-nogui)
-# when missing: the XLSX tests convert Roost's workbooks to CSV with
-# `libreoffice --headless`, a second reader beside openpyxl.
+# Installs the tools some tests drive, when missing: LibreOffice's spreadsheet program
+# without its desktop (the XLSX tests convert Roost's workbooks to CSV with
+# `libreoffice --headless`, a second reader beside openpyxl) and Debian's chromium (the
+# demo's web page is tested in it, headless).
 roost_install_test_tools() {
-    [ -x /usr/bin/libreoffice ] && return 0
+    local packages=()
+    [ -x /usr/bin/libreoffice ] || packages+=(libreoffice-calc-nogui)
+    command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+    [ "${#packages[@]}" -eq 0 ] && return 0
     command -v apt-get >/dev/null 2>&1 ||
-        roost_fail "libreoffice is missing and apt-get is not available; install LibreOffice Calc with your package manager"
-    roost_log "installing libreoffice-calc-nogui"
+        roost_fail "missing ${packages[*]} and apt-get is not available; install them with your package manager"
+    roost_log "installing ${packages[*]}"
     roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libreoffice-calc-nogui >/dev/null
+        "${packages[@]}" >/dev/null
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on.

@@ -41,7 +41,7 @@ struct OrderDesk: Sendable {
         let product = try await Catalog.product(new.productID, in: database)
         guard product.stock >= new.quantity else { throw outOfStock(product, wanted: new.quantity) }
 
-        let placed: (Order, Product, Bool)
+        let placed: (Order, OrderPlaced?)
         do {
             placed = try await queues.run(product: new.productID) {
                 try await coordination.lock.withLock(
@@ -65,31 +65,38 @@ struct OrderDesk: Sendable {
             throw AppError(
                 code: 503, status: .serviceUnavailable, message: "The order was not placed (its lock expired); retry it")
         }
-        let (order, after, created) = placed
-        guard created else { return (order, false) }
-        try await coordination.cache.delete(Catalog.cacheKey(after.id ?? new.productID))
-        let event = OrderPlaced(
-            orderID: order.id ?? 0, productID: order.productID, productName: after.name, quantity: order.quantity,
-            totalCents: order.totalCents, remainingStock: after.stock, fencingToken: order.fencingToken,
-            placedAt: order.createdAt, instance: instance)
+        let (order, placedEvent) = placed
+        guard let event = placedEvent else { return (order, false) }
+        try await coordination.cache.delete(Catalog.cacheKey(new.productID))
         do {
             try await coordination.bus.publish(event)
         } catch {
-            // The order is committed; statistics will miss it, which the log says.
-            logger.error("order placed but OrderPlaced not published", metadata: [
-                "order": "\(order.id ?? 0)", "error": "\(error)",
+            // The order and its event are committed: the outbox relay publishes it later.
+            logger.warning("OrderPlaced not published; the outbox relay will publish it", metadata: [
+                "order": "\(event.orderID)", "error": "\(error)",
+            ])
+            return (order, true)
+        }
+        do {
+            try await Outbox.markSent(event.orderID, at: Outbox.milliseconds(), in: database)
+        } catch {
+            // Published but not marked: the relay publishes it once more, which the
+            // statistics count once; the order itself stands.
+            logger.warning("OrderPlaced published but not marked sent in the outbox", metadata: [
+                "order": "\(event.orderID)", "error": "\(error)",
             ])
         }
         return (order, true)
     }
 
-    /// The part that runs under the product's lock.
-    private func placeLocked(_ new: NewOrder, token: String, fencingToken: Int64) async throws -> (Order, Product, Bool) {
+    /// The part that runs under the product's lock: the order, and its event when this
+    /// call placed it (nil when the token's order already existed).
+    private func placeLocked(_ new: NewOrder, token: String, fencingToken: Int64) async throws -> (Order, OrderPlaced?) {
         try await database.withTransaction { tx in
             if let existing = try await tx.find(
                 "SELECT \(unsafeRaw: Self.orderColumns) FROM orders WHERE client_token = \(bind: token)", as: Order.self)
             {
-                return (existing, try await Catalog.product(new.productID, in: tx), false)
+                return (existing, nil)
             }
             let product = try await Catalog.product(new.productID, in: tx)
             guard product.stock >= new.quantity else { throw outOfStock(product, wanted: new.quantity) }
@@ -102,9 +109,12 @@ struct OrderDesk: Sendable {
                 id: nil, productID: new.productID, quantity: new.quantity, totalCents: product.priceCents * new.quantity,
                 fencingToken: fencingToken, clientToken: token, createdAt: Int64(Date().timeIntervalSince1970 * 1000))
             order.id = try await tx.insert(into: "orders", order)
-            var after = product
-            after.stock -= new.quantity
-            return (order, after, true)
+            let event = OrderPlaced(
+                orderID: order.id ?? 0, productID: order.productID, productName: product.name, quantity: order.quantity,
+                totalCents: order.totalCents, remainingStock: product.stock - new.quantity, fencingToken: fencingToken,
+                placedAt: order.createdAt, instance: instance)
+            try await Outbox.add(event, in: tx)
+            return (order, event)
         }
     }
 

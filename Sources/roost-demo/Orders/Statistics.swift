@@ -159,9 +159,12 @@ struct StatisticsConsumer: Service {
 /// The hourly statistics task: at minute 0 of every hour one instance (whichever takes the
 /// tick's lock first) writes the hour that just ended.
 enum HourlyStatistics {
+    /// Minute 0 of every hour, UTC.
+    static let schedule = "0 * * * *"
+
     static func task<Lock: DistributedLock>(_ statistics: Statistics, lock: Lock, logger: Logger) throws -> any Service {
         SingleInstanceTask(
-            name: "demo-hourly-stats", schedule: .cron(try CronSchedule("0 * * * *"), timeZone: .gmt), lock: lock,
+            name: "demo-hourly-stats", schedule: .cron(try CronSchedule(schedule), timeZone: .gmt), lock: lock,
             logger: logger
         ) { tick in
             try await statistics.writeHour(endingAt: tick.fireDate, fencingToken: tick.fencingToken)

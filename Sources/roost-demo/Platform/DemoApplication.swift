@@ -57,47 +57,80 @@ enum DemoApplication {
             logger: logger)
     }
 
-    /// Builds the application. It owns every long-lived part — the database pool, the
-    /// coordination backend, the cache listener, the statistics consumer, the hourly task
-    /// and the WebSocket bridge — and, on SIGTERM or SIGINT, stops the HTTP server first
-    /// and then those parts in the reverse of that order.
-    static func build(
-        settings: DemoSettings, database: DatabaseClient, logger: Logger
-    ) throws -> (app: some ApplicationProtocol, parts: Parts) {
-        let coordination = try coordination(settings, logger: logger)
+    /// The demo's parts around a database and a coordination backend that run elsewhere.
+    static func makeParts(
+        settings: DemoSettings, database: DatabaseClient, coordination: Coordination, hub: WebSocketHub, logger: Logger
+    ) -> Parts {
         let instance = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
-        let catalog = Catalog(database: database, cache: coordination.cache)
         let desk = OrderDesk(
             database: database, coordination: coordination, lockWait: .seconds(settings.demo.lockWaitSeconds),
             queues: ProductQueues(timeout: .seconds(settings.demo.lockWaitSeconds)), instance: instance, logger: logger)
-        let statistics = Statistics(database: database)
-        let hub = WebSocketHub(configuration: .init(maxConnections: 5_000, heartbeatInterval: .seconds(20)), logger: logger)
-        let parts = Parts(
-            database: database, coordination: coordination, catalog: catalog, desk: desk, statistics: statistics,
-            hub: hub, instance: instance)
+        return Parts(
+            database: database, coordination: coordination, catalog: Catalog(database: database, cache: coordination.cache),
+            desk: desk, statistics: Statistics(database: database), hub: hub, instance: instance)
+    }
 
+    /// The WebSocket hub behind `/events`.
+    static func makeHub(logger: Logger) -> WebSocketHub {
+        WebSocketHub(configuration: .init(maxConnections: 5_000, heartbeatInterval: .seconds(20)), logger: logger)
+    }
+
+    /// The HTTP application over `parts`, running `services` inside its own service group
+    /// (none when a ``DemoScope`` owns them).
+    static func makeApplication(
+        settings: DemoSettings, parts: Parts, services: [any Service], logger: Logger
+    ) throws -> some ApplicationProtocol {
         let router = try buildRouter(settings: settings, parts: parts)
         let sockets = Router(context: BasicWebSocketRequestContext.self)
+        let hub = parts.hub
         sockets.ws("/events") { inbound, outbound, _ in
             try await hub.serve(inbound: inbound, outbound: outbound, receiving: FeedCommand.self, groups: [feedGroup]) { _, _ in }
         }
-        let services: [any Service] =
-            [database] + coordination.services + [
-                StatisticsConsumer(statistics: statistics, bus: coordination.bus, logger: logger),
-                try hourlyTask(statistics, lock: coordination.lock, logger: logger),
-                WebSocketEventBridge(bus: coordination.bus, hub: hub, event: OrderPlaced.self, group: feedGroup),
-            ]
-        let app = Application(
+        return Application(
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: sockets, configuration: .init(ws: hub.configuration.serverConfiguration)),
             configuration: .init(address: .hostname(settings.http.host, port: settings.http.port), serverName: name),
             services: services, logger: logger)
-        return (app, parts)
     }
 
-    private static func hourlyTask(_ statistics: Statistics, lock: any DistributedLock, logger: Logger) throws -> any Service {
-        try HourlyStatistics.task(statistics, lock: lock, logger: logger)
+    /// The statistics consumer of `OrderPlaced`.
+    static func statisticsConsumer(_ parts: Parts, logger: Logger) -> StatisticsConsumer {
+        StatisticsConsumer(statistics: parts.statistics, bus: parts.coordination.bus, logger: logger)
+    }
+
+    /// How often the outbox relay looks for unsent events.
+    static let outboxInterval = Duration.seconds(5)
+
+    /// Publishes the `OrderPlaced` events left unsent for 10 s (see ``Outbox``).
+    static func outboxRelay(database: DatabaseClient, coordination: Coordination, logger: Logger) -> OutboxRelay {
+        OutboxRelay(database: database, bus: coordination.bus, lock: coordination.lock, grace: .seconds(10), logger: logger)
+    }
+
+    /// Pushes every `OrderPlaced` to the browsers of `/events`.
+    static func feedBridge(bus: any EventBus, hub: WebSocketHub) -> some Service {
+        WebSocketEventBridge(bus: bus, hub: hub, event: OrderPlaced.self, group: feedGroup)
+    }
+
+    /// The whole demo as one application for in-process tests: the database (opened by
+    /// the caller), the coordination backend, the statistics consumer, the hourly task,
+    /// the outbox relay and the WebSocket bridge run in the application's service group, in that order,
+    /// and stop in reverse order after the HTTP server. `roost-demo` itself runs the same
+    /// parts as a ``DemoScope``.
+    static func build(
+        settings: DemoSettings, database: DatabaseClient, logger: Logger
+    ) throws -> (app: some ApplicationProtocol, parts: Parts) {
+        let coordination = try coordination(settings, logger: logger)
+        let parts = makeParts(
+            settings: settings, database: database, coordination: coordination, hub: makeHub(logger: logger), logger: logger)
+        let services: [any Service] =
+            [database] + coordination.services + [
+                statisticsConsumer(parts, logger: logger),
+                try HourlyStatistics.task(parts.statistics, lock: coordination.lock, logger: logger),
+                outboxRelay(database: database, coordination: coordination, logger: logger).task(every: outboxInterval),
+                feedBridge(bus: coordination.bus, hub: parts.hub),
+            ]
+        return (try makeApplication(settings: settings, parts: parts, services: services, logger: logger), parts)
     }
 
     /// Builds the router: metrics, Roost's default middleware stack (request ids,

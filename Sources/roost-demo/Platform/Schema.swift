@@ -64,6 +64,20 @@ enum Schema {
                     )
                     """)
         },
+        Migration(5, "order outbox") { tx in
+            // Each order's OrderPlaced, written in the order's transaction; sent_at is set
+            // once it is published (see Orders/Outbox.swift).
+            try await run(
+                tx,
+                    """
+                    CREATE TABLE order_outbox (
+                        order_id BIGINT NOT NULL PRIMARY KEY,
+                        event \(text(tx.engine, 2000)) NOT NULL,
+                        created_at BIGINT NOT NULL,
+                        sent_at BIGINT
+                    )
+                    """)
+        },
     ]
 
     /// Runs one statement built from plain text (no user input reaches it).

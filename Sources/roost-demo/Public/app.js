@@ -95,7 +95,9 @@ async function loadProducts() {
 async function loadStats() {
   const stats = await api("/stats");
   const t = stats.totals;
-  $("#stats").textContent = `${t.orders} orders · ${t.units} units · ${money(t.revenue_cents)} (coordination: ${stats.backend})`;
+  const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+  $("#stats").textContent =
+    `${plural(t.orders, "order")} · ${plural(t.units, "unit")} · ${money(t.revenue_cents)} (coordination: ${stats.backend})`;
 }
 
 function addToFeed(order) {
@@ -149,4 +151,6 @@ $("#new-product").addEventListener("submit", async (event) => {
 
 loadProducts().catch(showError);
 loadStats().catch(showError);
+// The statistics consumer counts an order shortly after the feed shows it: refresh.
+setInterval(() => loadStats().catch(showError), 3000);
 connectFeed();
