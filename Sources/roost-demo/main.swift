@@ -40,11 +40,10 @@ LoggingSystem.bootstrap { label in
 let logger = Logger(label: DemoApplication.name)
 // Every long-lived part is a service of one root scope; SIGTERM or SIGINT stops them in
 // dependency order (see DemoRoot and DemoScope).
-let root = DemoRoot(settings: settings, logger: logger)
+let root = DemoRoot.scope(settings: settings, logger: logger)
 do {
-    try await ServiceGroup(
-        configuration: .init(services: root.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    ).run()
+    try await ServiceGroup(services: [root], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    logger.info("roost-demo stopped")
 } catch {
     logger.critical("roost-demo stopped: \(error)")
     exit(1)

@@ -41,7 +41,8 @@ struct LifecycleServiceTests {
                 let first = try await use.service("worker", factory)
                 let second = try await scope.service("worker", factory)
                 #expect(first === worker && second === worker)
-                #expect(worker.running.withLock { $0 } == 1)
+                // run() starts beside the registration, not necessarily before it.
+                try await waitUntil("the worker runs") { worker.running.withLock { $0 } == 1 }
             }
             #expect(worker.stopped.withLock { $0 } == 0)  // the root still uses it
             try scope.release("worker")
@@ -102,5 +103,36 @@ struct LifecycleServiceTests {
             }
         }
         #expect(worker.stopped.withLock { $0 } == 1)
+    }
+}
+
+@Suite("Running a value's background services in a scope", .timeLimit(.minutes(1)))
+struct ValueServicesTests {
+    /// Records its start and its graceful stop under its name.
+    private struct Part: Service {
+        let name: String
+        let log: Recorder
+
+        func run() async throws {
+            log("start \(name)")
+            try? await gracefulShutdown()
+            log("stop \(name)")
+        }
+    }
+
+    @Test("a value's services run while it is used and stop gracefully, the last listed first")
+    func servicesBehindAValue() async throws {
+        let log = Recorder()
+        try await ServiceScope.run("root") { scope in
+            let store = try await scope.service("store") { (ctx: ServiceContext<String>) in
+                try await ctx.run("the store", services: [Part(name: "writer", log: log), Part(name: "consumer", log: log)])
+            }
+            #expect(store == "the store")
+            try await waitUntil("both services run") { log.count("start writer") == 1 && log.count("start consumer") == 1 }
+            try scope.release("store")
+            try await waitUntil("both services stopped") { log.contains("stop writer") }
+        }
+        let stops = log.events.filter { $0.hasPrefix("stop") }
+        #expect(stops == ["stop consumer", "stop writer"])
     }
 }

@@ -29,44 +29,69 @@ extension ServiceContext where Value: Service {
     ///   - gracePeriod: How long a graceful shutdown may take before `run()` is cancelled,
     ///     measured on the root scope's clock.
     public func run(_ service: Value, gracePeriod: Duration = .seconds(10)) async throws {
+        try await run(service, services: [service], gracePeriod: gracePeriod)
+    }
+}
+
+extension ServiceContext {
+    /// Registers `value` and runs `services` — the background work behind it, such as an
+    /// event consumer behind a statistics store — while anyone uses it; once the last user
+    /// has released it, shuts the services down gracefully (the last listed first) and
+    /// returns when they have all ended. Services still running `gracePeriod` later are
+    /// cancelled.
+    ///
+    /// As with ``run(_:gracePeriod:)``, the services have a graceful shutdown of their
+    /// own, triggered by the scope, not by the surrounding `ServiceGroup`. A service that
+    /// fails, or returns while `value` is used, ends this service (see
+    /// ``run(_:gracePeriod:)``).
+    ///
+    /// ```swift
+    /// let statistics = try await scope.service("statistics") { (ctx: ServiceContext<Statistics>) in
+    ///     let store = Statistics(database: database)
+    ///     try await ctx.run(store, services: [StatisticsConsumer(store: store, bus: bus)])
+    /// }
+    /// ```
+    public func run(_ value: Value, services: [any Service], gracePeriod: Duration = .seconds(10)) async throws {
         let context = self
         let clock = scope.registry.clock
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         // `testGracefulShutdown` is swift-service-lifecycle's public way to give an
         // operation a graceful-shutdown context of its own, with a trigger; it is used here
         // for exactly that, outside tests.
         try await testGracefulShutdown { shutdown in
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await service.run()
+            try await withThrowingTaskGroup(of: Bool.self) { tasks in
+                tasks.addTask {
+                    try await group.run()
                     return true
                 }
-                try register(service)
-                group.addTask {
+                try register(value)
+                tasks.addTask {
                     try await context.noMoreDependents()
                     return false
                 }
-                // The first to finish decides: run() ended on its own (or failed), or the
-                // last user left and the service is stopped.
-                guard let runEnded = try await group.next() else { return }
-                if runEnded {
-                    group.cancelAll()
+                // The first to finish decides: the services ended on their own (or
+                // failed), or the last user left and they are stopped.
+                guard let servicesEnded = try await tasks.next() else { return }
+                if servicesEnded {
+                    tasks.cancelAll()
                     return
                 }
                 shutdown.triggerGracefulShutdown()
                 let deadline = clock.now() + gracePeriod
-                group.addTask {
+                tasks.addTask {
                     try await clock.sleepUntil(deadline)
                     return false
                 }
                 do {
-                    if try await group.next() == false {  // the grace period ran out first
-                        group.cancelAll()
-                        _ = try await group.next()
+                    if try await tasks.next() == false {  // the grace period ran out first
+                        tasks.cancelAll()
+                        _ = try await tasks.next()
                     }
                 } catch is CancellationError {
-                    // run() reported the cancellation that stopped it.
+                    // The services reported the cancellation that stopped them.
                 }
-                group.cancelAll()  // the timer, when run() ended in time
+                tasks.cancelAll()  // the timer, when the services ended in time
             }
         }
     }

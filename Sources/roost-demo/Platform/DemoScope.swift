@@ -119,43 +119,13 @@ enum DemoScope {
 }
 
 extension ServiceContext {
-    /// Registers `value`, runs `services` in a service group of their own while anyone
-    /// uses this scoped service, and stops them with a graceful shutdown (in reverse
-    /// order) once the last user has released it. Logs `started` and `stopped`.
-    ///
-    /// Unlike cancelling, a graceful shutdown lets a server finish its requests and a
-    /// consumer the event it holds. Services that end on their own, or fail, end this
-    /// scoped service (its users see ``ScopeDied``, or the error fails the root).
+    /// Registers `value` and runs `services` while anyone uses this scoped service (see
+    /// RoostScope's `run(_:services:gracePeriod:)`), logging `started` and `stopped` so
+    /// the log shows the order in which the parts start and stop.
     func runUntilReleased(_ value: Value, services: [any Service]) async throws {
-        let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
-        let context = self
-        try await withThrowingTaskGroup(of: Bool.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return true
-            }
-            // Logged before the users waiting for `value` resume, so the log shows the order.
-            logger.info("started")
-            try register(value)
-            tasks.addTask {
-                try await context.noMoreDependents()
-                await group.triggerGracefulShutdown()
-                return false
-            }
-            // Either the services ended on their own (or failed), or the last user left
-            // and they were asked to stop; in both cases wait for the group to end.
-            if try await tasks.next() == true {
-                tasks.cancelAll()
-                do {
-                    _ = try await tasks.next()
-                } catch is CancellationError {
-                    // The waiter for the last user, stopped because the services ended.
-                }
-            } else {
-                _ = try await tasks.next()
-            }
-        }
+        // Logged before the users waiting for `value` resume.
+        logger.info("started")
+        try await run(value, services: services)
         logger.info("stopped")
     }
 }
