@@ -36,6 +36,28 @@ struct SingleInstanceTaskTests {
         #expect(zip(recorded, recorded.dropFirst()).allSatisfy { $0.0 < $1.0 && $0.1 < $1.1 })
     }
 
+    @Test("an instance that reaches a tick after the next one was due skips it")
+    func lateInstanceSkipsTheTick() async throws {
+        let clock = ManualClock()
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        let wall: @Sendable () -> Date = { start.addingTimeInterval(Double(clock.now.offset.components.seconds)) }
+        let runs = Mutex<[Date]>([])
+        let task = SingleInstanceTask(
+            name: "report", schedule: .every(.seconds(10)), lock: InMemoryLock(clock: clock), wallClock: wall
+        ) { tick in runs.withLock { $0.append(tick.fireDate) } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await task.run() }
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(25))  // woken 15 s after its tick, 5 s after the next
+            await clock.waitForSleepers(count: 1)  // waiting for the tick at 30 s, having run nothing
+            #expect(runs.withLock { $0 }.isEmpty)
+            clock.advance(by: .seconds(5))
+            try await pollUntil("the tick at 30 s ran", every: .milliseconds(1)) { runs.withLock { $0.count } == 1 }
+            group.cancelAll()
+        }
+        #expect(runs.withLock { $0 } == [start.addingTimeInterval(30)])
+    }
+
     @Test("ticks are aligned to the epoch for intervals and follow the cron schedule")
     func ticks() throws {
         let lock = InMemoryLock()

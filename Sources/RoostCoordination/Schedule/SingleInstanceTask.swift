@@ -10,9 +10,11 @@ import ServiceLifecycle
 /// multiples of an interval since the Unix epoch). At each tick every instance tries to
 /// take the lock `name:<tick in ms>` with ``DistributedLock/tryAcquire(_:ttl:)``; the one
 /// that gets it runs the operation, the others skip the tick. The lock is not released: it
-/// expires by itself after the tick's spacing, so an instance that reaches the tick late
-/// cannot run it a second time. If the instance that won a tick dies, the next tick runs
-/// on another: there is no leader to fail over.
+/// expires by itself two tick spacings later. An instance that reaches a tick when the
+/// next one is already due (a long pause, an overloaded machine) skips it instead of trying,
+/// so no tick runs twice however late an instance is; a tick every instance reached that
+/// late runs nowhere. If the instance that won a tick dies, the next tick runs on
+/// another: there is no leader to fail over.
 ///
 /// The operation receives the tick and a fencing token that grows with every tick; pass it
 /// to the storage the task writes, so that a run stalled past its tick cannot overwrite a
@@ -88,7 +90,14 @@ public final class SingleInstanceTask<Lock: DistributedLock>: Service, Sendable 
                 var after = self.wallClock()
                 while let fire = self.tick(after: after) {
                     try await self.waitForWallClock(fire)
-                    try await self.runIfFirst(fire)
+                    if let next = self.tick(after: fire), self.wallClock() >= next {
+                        // So late that the next tick is due: another instance may have run
+                        // this one and its lock may be gone, so it is not tried again.
+                        self.logger.warning(
+                            "skipped a tick reached too late", metadata: ["task": "\(self.name)", "tick": "\(fire)"])
+                    } else {
+                        try await self.runIfFirst(fire)
+                    }
                     after = max(fire, self.wallClock())
                 }
                 self.logger.warning("schedule never fires again", metadata: ["task": "\(self.name)"])
@@ -113,9 +122,10 @@ public final class SingleInstanceTask<Lock: DistributedLock>: Service, Sendable 
     /// Takes the tick's lock and runs the operation if this instance got it.
     private func runIfFirst(_ fire: Date) async throws {
         let tickMilliseconds = Int64((fire.timeIntervalSince1970 * 1000).rounded())
-        // The lock lives until the next tick (at least a second, at most a day).
+        // The lock outlives every attempt at this tick: attempts start before the next tick
+        // (see run()), and the lock lives two spacings (at least two seconds, at most two days).
         let spacing = tick(after: fire).map { $0.timeIntervalSince(fire) } ?? 86_400
-        let ttl = Duration.milliseconds(Int64(min(max(spacing, 1), 86_400) * 1000))
+        let ttl = Duration.milliseconds(Int64(min(max(spacing, 1), 86_400) * 2000))
         let lease: LockLease?
         do {
             lease = try await lock.tryAcquire("\(name):\(tickMilliseconds)", ttl: ttl)
