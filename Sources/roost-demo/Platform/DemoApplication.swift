@@ -102,9 +102,13 @@ enum DemoApplication {
     /// How often the outbox relay looks for unsent events.
     static let outboxInterval = Duration.seconds(5)
 
-    /// Publishes the `OrderPlaced` events left unsent for 10 s (see ``Outbox``).
-    static func outboxRelay(database: DatabaseClient, coordination: Coordination, logger: Logger) -> OutboxRelay {
-        OutboxRelay(database: database, bus: coordination.bus, lock: coordination.lock, grace: .seconds(10), logger: logger)
+    /// Publishes the `OrderPlaced` events left unsent for `demo.outboxGraceSeconds` (see ``Outbox``).
+    static func outboxRelay(
+        database: DatabaseClient, coordination: Coordination, settings: DemoSettings, logger: Logger
+    ) -> OutboxRelay {
+        OutboxRelay(
+            database: database, bus: coordination.bus, lock: coordination.lock,
+            grace: .seconds(settings.demo.outboxGraceSeconds), logger: logger)
     }
 
     /// Pushes every `OrderPlaced` to the browsers of `/events`.
@@ -127,7 +131,7 @@ enum DemoApplication {
             [database] + coordination.services + [
                 statisticsConsumer(parts, logger: logger),
                 try HourlyStatistics.task(parts.statistics, lock: coordination.lock, logger: logger),
-                outboxRelay(database: database, coordination: coordination, logger: logger).task(every: outboxInterval),
+                outboxRelay(database: database, coordination: coordination, settings: settings, logger: logger).task(every: outboxInterval),
                 feedBridge(bus: coordination.bus, hub: parts.hub),
             ]
         return (try makeApplication(settings: settings, parts: parts, services: services, logger: logger), parts)

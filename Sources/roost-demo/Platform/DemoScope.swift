@@ -102,7 +102,8 @@ enum DemoScope {
         { context in
             let database = try await context.service(Self.database, databaseService(settings, logger: logger))
             let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
-            let relay = DemoApplication.outboxRelay(database: database, coordination: coordination, logger: logger)
+            let relay = DemoApplication.outboxRelay(
+                database: database, coordination: coordination, settings: settings, logger: logger)
             try await context.runUntilReleased(relay, services: [relay.task(every: DemoApplication.outboxInterval)])
         }
     }

@@ -60,6 +60,7 @@ struct DemoSettings {
 /// | `demo.writesPerMinute` | `ROOST_DEMO_WRITES_PER_MINUTE` | `120` |
 /// | `demo.maxImageBytes` | `ROOST_DEMO_MAX_IMAGE_BYTES` | `1048576` |
 /// | `demo.lockWaitSeconds` | `ROOST_DEMO_LOCK_WAIT_SECONDS` | `30` |
+/// | `demo.outboxGraceSeconds` | `ROOST_DEMO_OUTBOX_GRACE_SECONDS` | `10` |
 struct DemoOptions: Sendable, Equatable {
     /// Where uploaded product images are kept (share it between instances).
     var dataDirectory = ".roost"
@@ -69,21 +70,31 @@ struct DemoOptions: Sendable, Equatable {
     var maxImageBytes = 1 << 20
     /// How long an order waits for its product's lock before answering 503.
     var lockWaitSeconds = 30
+    /// How long an order's event may stay unpublished before the outbox relay publishes it.
+    var outboxGraceSeconds = 10
 
-    static let keys = ["demo.dataDirectory", "demo.writesPerMinute", "demo.maxImageBytes", "demo.lockWaitSeconds"]
+    static let keys = [
+        "demo.dataDirectory", "demo.writesPerMinute", "demo.maxImageBytes", "demo.lockWaitSeconds",
+        "demo.outboxGraceSeconds",
+    ]
 
     var textValues: [String: String] {
         [
             "demo.dataDirectory": dataDirectory, "demo.writesPerMinute": String(writesPerMinute),
             "demo.maxImageBytes": String(maxImageBytes), "demo.lockWaitSeconds": String(lockWaitSeconds),
+            "demo.outboxGraceSeconds": String(outboxGraceSeconds),
         ]
     }
 
-    init(dataDirectory: String = ".roost", writesPerMinute: Int = 120, maxImageBytes: Int = 1 << 20, lockWaitSeconds: Int = 30) {
+    init(
+        dataDirectory: String = ".roost", writesPerMinute: Int = 120, maxImageBytes: Int = 1 << 20,
+        lockWaitSeconds: Int = 30, outboxGraceSeconds: Int = 10
+    ) {
         self.dataDirectory = dataDirectory
         self.writesPerMinute = writesPerMinute
         self.maxImageBytes = maxImageBytes
         self.lockWaitSeconds = lockWaitSeconds
+        self.outboxGraceSeconds = outboxGraceSeconds
     }
 
     init(config: ConfigReader) throws(ConfigurationError) {
@@ -108,6 +119,7 @@ struct DemoOptions: Sendable, Equatable {
         if let value = integer("demo.writesPerMinute", 1...1_000_000) { writesPerMinute = value }
         if let value = integer("demo.maxImageBytes", 1_024...(64 << 20)) { maxImageBytes = value }
         if let value = integer("demo.lockWaitSeconds", 1...600) { lockWaitSeconds = value }
+        if let value = integer("demo.outboxGraceSeconds", 1...86_400) { outboxGraceSeconds = value }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
     }
 }
