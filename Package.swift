@@ -213,7 +213,7 @@ let package = Package(
             name: "roost-migration-race", dependencies: ["RoostSQL"], path: "Tests/RoostMigrationRace",
             swiftSettings: roostSettings),
         .target(
-            name: "RoostTestSupport", dependencies: ["RoostCore", "RoostTasks", log, nioCore],
+            name: "RoostTestSupport", dependencies: ["RoostCore", "RoostTasks", log, nioCore, nioPosix],
             path: "Tests/RoostTestSupport", swiftSettings: roostSettings),
         // Behaviour every RoostCoordination implementation must show, run by the tests of
         // each implementation (in-memory and Redis).

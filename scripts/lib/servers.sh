@@ -72,15 +72,17 @@ roost_install_servers() {
     roost_find_binary redis-server >/dev/null || packages+=(redis-server)
     roost_find_binary mariadbd >/dev/null || packages+=(mariadb-server)
     roost_find_binary initdb >/dev/null || packages+=(postgresql)
-    if [ "${#packages[@]}" -eq 0 ]; then
-        return 0
-    fi
+    roost_apt_install "${packages[@]}"
+}
+
+# Installs the Debian packages given (none: nothing to do) with apt-get, as root.
+roost_apt_install() {
+    [ "$#" -eq 0 ] && return 0
     command -v apt-get >/dev/null 2>&1 ||
-        roost_fail "missing ${packages[*]} and apt-get is not available; install them with your package manager"
-    roost_log "installing ${packages[*]}"
+        roost_fail "missing $* and apt-get is not available; install them with your package manager"
+    roost_log "installing $*"
     roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${packages[@]}" >/dev/null
+    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # Installs the tools some tests drive, when missing: LibreOffice's spreadsheet program
@@ -91,13 +93,7 @@ roost_install_test_tools() {
     local packages=()
     [ -x /usr/bin/libreoffice ] || packages+=(libreoffice-calc-nogui)
     command -v chromium >/dev/null 2>&1 || packages+=(chromium)
-    [ "${#packages[@]}" -eq 0 ] && return 0
-    command -v apt-get >/dev/null 2>&1 ||
-        roost_fail "missing ${packages[*]} and apt-get is not available; install them with your package manager"
-    roost_log "installing ${packages[*]}"
-    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    roost_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${packages[@]}" >/dev/null
+    roost_apt_install "${packages[@]}"
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on.

@@ -112,8 +112,11 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         let request = unwrapOutboundIn(data)
         promise?.succeed()
         if let closeReason {
-            request.rows?.source.finish(Self.closedError(closeReason))
-            request.promise.fail(Self.closedError(closeReason))
+            // Never written: the connection had closed before this command arrived.
+            let closed = Self.closedError(closeReason)
+            let error = MySQLConnectionError.notSent(closed.detail, underlying: closed.underlying)
+            request.rows?.source.finish(error)
+            request.promise.fail(error)
             return
         }
         queue.append(request)

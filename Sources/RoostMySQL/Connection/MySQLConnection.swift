@@ -221,7 +221,7 @@ public final class MySQLConnection: Sendable {
     func submit(_ command: MySQLCommand, rows: MySQLRowStreamSink? = nil) -> EventLoopFuture<MySQLResponse> {
         let promise = channel.eventLoop.makePromise(of: MySQLResponse.self)
         channel.writeAndFlush(MySQLRequest(command: command, promise: promise, rows: rows)).whenFailure { error in
-            promise.fail(MySQLConnectionError(.closed, "the command could not be sent", underlying: error))
+            promise.fail(MySQLConnectionError.notSent("the command could not be sent", underlying: error))
         }
         return promise.futureResult
     }

@@ -33,11 +33,23 @@ public struct MySQLConnectionError: RoostError {
     /// The cause, if any.
     public var underlying: (any Error)?
 
+    /// Whether the command may have reached the server. `false` when the connection was
+    /// already closed before the command was written: running it on another connection
+    /// cannot run it twice, which is why the pool's one-statement calls retry exactly then.
+    public var commandSent = true
+
     /// Creates a connection error.
     public init(_ kind: Kind, _ detail: String, underlying: (any Error)? = nil) {
         self.kind = kind
         self.detail = detail
         self.underlying = underlying
+    }
+
+    /// A `.closed` error for a command that was never written.
+    static func notSent(_ detail: String, underlying: (any Error)?) -> MySQLConnectionError {
+        var error = MySQLConnectionError(.closed, detail, underlying: underlying)
+        error.commandSent = false
+        return error
     }
 
     /// `mysql.connection.failed`, `.timeout`, `.tls_failed` or `.closed`, `mysql.configuration.invalid` or
@@ -67,7 +79,9 @@ public struct MySQLConnectionError: RoostError {
         case .tls:
             return "TLS to the MySQL server could not be set up: \(detail)."
         case .closed:
-            return "The MySQL connection is closed: \(detail). Open a new connection; the statement may or may not have run."
+            return commandSent
+                ? "The MySQL connection is closed: \(detail). Open a new connection; the statement may or may not have run."
+                : "The MySQL connection is closed: \(detail). The statement was not sent; run it on another connection."
         }
     }
 }

@@ -128,25 +128,41 @@ public final class MySQLConnectionPool: Service {
         }
     }
 
-    /// Runs one statement (text protocol) on a pooled connection.
+    /// Runs one statement (text protocol) on a pooled connection. If that connection turns
+    /// out to have closed before the statement was written, the statement runs once more on
+    /// another; a statement that may have reached the server is never repeated.
     ///
     /// ```swift
     /// let result = try await pool.query("SELECT id, name FROM users")
     /// ```
     @discardableResult
     public func query(_ sql: String, leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
-        try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql) }
+        try await Self.retryingUnsent { try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql) } }
     }
 
     /// Runs one statement with `?` placeholders bound to `binds` on a pooled connection
-    /// (a prepared statement when there are binds; see ``MySQLConnection/query(_:_:)``).
+    /// (a prepared statement when there are binds; see ``MySQLConnection/query(_:_:)``),
+    /// once more on another connection if the first had closed before it was written.
     ///
     /// ```swift
     /// let result = try await pool.query("SELECT name FROM users WHERE id = ?", [42])
     /// ```
     @discardableResult
     public func query(_ sql: String, _ binds: [any MySQLEncodable], leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
-        try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql, binds) }
+        try await Self.retryingUnsent {
+            try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql, binds) }
+        }
+    }
+
+    /// Runs `statement` and, if it failed because its connection had closed before the
+    /// statement was written, once more (on another connection). Nothing else is retried:
+    /// not a statement that reached the server, and never a data error.
+    static func retryingUnsent<Value>(_ statement: () async throws -> Value) async throws -> Value {
+        do {
+            return try await statement()
+        } catch let error as MySQLConnectionError where !error.commandSent {
+            return try await statement()
+        }
     }
 
     /// Resets a leased connection (unless ``MySQLPoolConfiguration/resetsReturnedConnections``

@@ -1,8 +1,5 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import RoostTestSupport
-import Synchronization
 
 @testable import RoostMySQL
 
@@ -12,17 +9,15 @@ import Synchronization
 /// `roost`/`roost` is created at every start (`--init-file`).
 final class MariaDBServerProcess: Sendable {
     let port: Int
-    let directory: URL
     /// Appended to mariadbd's command line (`--ssl-cert …`).
     let extraArguments: [String]
-    private let process: Mutex<Process?>
+    private let server: ServerProcess
 
     /// Initializes a data directory and starts the server.
     init(extraArguments: [String] = []) async throws {
-        self.port = try await Self.freePort()
-        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-mariadb-\(UUID().uuidString)")
+        self.port = try await ServerProcess.freePort()
+        self.server = try ServerProcess(prefix: "roost-mariadb", logName: "mariadb.log")
         self.extraArguments = extraArguments
-        self.process = Mutex(nil)
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("tmp"), withIntermediateDirectories: true)
         try """
@@ -37,7 +32,7 @@ final class MariaDBServerProcess: Sendable {
                     + sharedArguments)
         } catch {
             stop()
-            throw MariaDBProcessError(message: "mariadb-install-db failed: \(error)")
+            throw ServerProcessError(message: "mariadb-install-db failed: \(error)")
         }
         do {
             try await start()
@@ -65,27 +60,27 @@ final class MariaDBServerProcess: Sendable {
         return configuration
     }
 
+    /// The server's own directory.
+    var directory: URL { server.directory }
+    /// Whether the process is running.
+    var isRunning: Bool { server.isRunning }
+
     /// Starts (or restarts) the server on the same port and data directory, and waits
     /// until it accepts a login.
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.binary("mariadbd"))
-        process.arguments =
+        try server.launch(
+            try Self.binary("mariadbd"),
             [
                 "--no-defaults", "--datadir=\(dataDirectory)", "--socket=\(directory.path)/mysql.sock",
                 "--port=\(port)", "--bind-address=127.0.0.1", "--skip-name-resolve",
                 "--log-error=\(directory.path)/mariadb.log", "--pid-file=\(directory.path)/mariadb.pid",
                 "--init-file=\(directory.path)/init.sql",
-            ] + sharedArguments + extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process.withLock { $0 = process }
+            ] + sharedArguments + extraArguments)
         let readiness = configuration
         var lastError: (any Error)?
         // InnoDB recovery after a SIGKILL on a loaded machine can take a while.
         for _ in 0..<600 {
-            guard isRunning else { throw MariaDBProcessError(message: "mariadbd exited: \(log())") }
+            guard isRunning else { throw ServerProcessError(message: "mariadbd exited: \(log())") }
             do {
                 try await MySQLConnection.connect(configuration: readiness).close()
                 return
@@ -94,54 +89,23 @@ final class MariaDBServerProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw MariaDBProcessError(message: "mariadbd did not accept a login on \(port) (\(lastError.map { "\($0)" } ?? "")): \(log())")
+        throw ServerProcessError(message: "mariadbd did not accept a login on \(port) (\(lastError.map { "\($0)" } ?? "")): \(log())")
     }
-
-    /// Whether the process is running.
-    var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
 
     /// Kills the process with SIGKILL, as a crash would, and waits for it to exit.
-    func kill() {
-        process.withLock { process in
-            guard let running = process, running.isRunning else { return }
-            Foundation.kill(running.processIdentifier, SIGKILL)
-            running.waitUntilExit()
-        }
-    }
+    func kill() { server.kill() }
 
     /// Kills the process and removes its directory.
-    func stop() {
-        kill()
-        try? FileManager.default.removeItem(at: directory)
-    }
+    func stop() { server.stop() }
 
     /// The server's error log.
-    func log() -> String {
-        (try? String(contentsOf: directory.appendingPathComponent("mariadb.log"), encoding: .utf8)) ?? "(no log)"
-    }
+    func log() -> String { server.log() }
 
-    /// A port that was free a moment ago: bound on port 0, then released.
-    private static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress!.port!
-        try await channel.close()
-        return port
-    }
-
-    /// The path of a MariaDB program on `PATH` or in the directories Debian installs to.
+    /// The path of a MariaDB program.
     private static func binary(_ name: String) throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/sbin"] {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        guard let path = ServerProcess.executable(name) else {
+            throw ServerProcessError(message: "\(name) is not installed; scripts/test installs mariadb-server")
         }
-        throw MariaDBProcessError(message: "\(name) is not installed; scripts/test installs mariadb-server")
+        return path
     }
-}
-
-/// The private server could not be set up.
-struct MariaDBProcessError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
