@@ -1,4 +1,5 @@
 import Configuration
+import RoostCore
 import Foundation
 
 /// Where the HTTP server listens.
@@ -145,7 +146,7 @@ public struct HTTPSettings: Sendable, Equatable {
         if let flag = problems.bool(config, "http.corsAllowCredentials") { corsAllowCredentials = flag }
         if let origins = ProblemCollector.text(config, "http.corsOrigins") {
             corsOrigins = Self.list(origins)
-            for origin in corsOrigins where origin != "*" && !Self.looksLikeOrigin(origin) {
+            for origin in corsOrigins where origin != "*" && !WebOrigin.isValid(origin) {
                 problems.report("http.corsOrigins", origin, expected: "an origin such as https://shop.example (no path), or *")
             }
             if corsOrigins.contains("*") && corsOrigins.count > 1 {
@@ -161,12 +162,6 @@ public struct HTTPSettings: Sendable, Equatable {
 
     private static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    private static func looksLikeOrigin(_ text: String) -> Bool {
-        guard let scheme = text.range(of: "://"), text.hasPrefix("http") else { return false }
-        let rest = text[scheme.upperBound...]
-        return !rest.isEmpty && !rest.contains("/") && !rest.contains(where: \.isWhitespace)
     }
 
     private static func looksLikeCIDR(_ text: String) -> Bool {

@@ -10,7 +10,7 @@ extension RoostMiddlewareOptions {
     /// - Throws: ``InvalidIPNetwork`` for a trusted proxy that is not an address or block.
     public init(settings: HTTPSettings) throws(InvalidIPNetwork) {
         self.init(
-            requestTimeout: .milliseconds(Int64((settings.requestTimeoutSeconds * 1000).rounded())),
+            requestTimeout: .seconds(settings.requestTimeoutSeconds),
             maxBodyBytes: settings.maxBodyBytes, accessLog: settings.accessLog, debug: settings.debug,
             clientIP: try ClientIPResolver(trustedProxies: settings.trustedProxies))
     }
@@ -34,8 +34,8 @@ extension HTTPServerBuilder {
     /// `http` configuration section.
     public static func roostHTTP1(settings: HTTPSettings) -> HTTPServerBuilder {
         .roostHTTP1(
-            idleTimeout: .milliseconds(Int64((settings.idleTimeoutSeconds * 1000).rounded())),
-            headTimeout: .milliseconds(Int64((settings.headTimeoutSeconds * 1000).rounded())),
+            idleTimeout: .seconds(settings.idleTimeoutSeconds),
+            headTimeout: .seconds(settings.headTimeoutSeconds),
             maxHeaderBytes: settings.maxHeaderBytes)
     }
 }

@@ -101,13 +101,10 @@ where Context.Source == ApplicationRequestContextSource {
                 router: router, server: server ?? .roostHTTP1(settings: settings),
                 configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: name),
                 onServerRunning: onServerRunning, logger: logger)
-            do {
-                try await application.run()
-            } catch {
-                await hooks.runAll(logger: scope.logger)
-                throw error
-            }
+            var failure: (any Error)?
+            do { try await application.run() } catch { failure = error }
             await hooks.runAll(logger: scope.logger)
+            if let failure { throw failure }
         }
     }
 

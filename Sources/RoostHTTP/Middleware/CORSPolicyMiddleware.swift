@@ -46,7 +46,7 @@ public struct CORSPolicy: Sendable {
             throw InvalidCORSPolicy(reason: "any origin (*) cannot be combined with credentials; list the origins instead")
         }
         if case .list(let list) = origins {
-            for origin in list where !Self.isOrigin(origin) {
+            for origin in list where !WebOrigin.isValid(origin) {
                 throw InvalidCORSPolicy(reason: "\"\(origin)\" is not an origin; write scheme://host[:port] with no path")
             }
         }
@@ -66,11 +66,6 @@ public struct CORSPolicy: Sendable {
         }
     }
 
-    private static func isOrigin(_ text: String) -> Bool {
-        guard let scheme = text.range(of: "://"), text.hasPrefix("http") else { return false }
-        let rest = text[scheme.upperBound...]
-        return !rest.isEmpty && !rest.contains("/") && !rest.contains(where: \.isWhitespace)
-    }
 }
 
 /// Thrown for a CORS policy that would be unsafe or that browsers would reject.

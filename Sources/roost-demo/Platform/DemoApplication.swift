@@ -142,15 +142,12 @@ enum DemoApplication {
     /// `/health` (liveness), `/ready` (database and Redis answer), `/metrics`, the catalog,
     /// orders, statistics; every write route limited per client IP.
     static func buildRouter(settings: DemoSettings, parts: Parts) throws -> Router<BasicRoostRequestContext> {
-        let http = settings.http
         let registry = PrometheusCollectorRegistry()
-        let clientIP = try ClientIPResolver(trustedProxies: http.trustedProxies)
+        let options = try RoostMiddlewareOptions(settings: settings.http)
+        let clientIP = options.clientIP
         let router = Router(context: BasicRoostRequestContext.self)
         router.add(middleware: HTTPMetricsMiddleware(registry: registry))
-        router.addRoostMiddleware(
-            RoostMiddlewareOptions(
-                requestTimeout: .milliseconds(Int64(http.requestTimeoutSeconds * 1000)),
-                maxBodyBytes: http.maxBodyBytes, accessLog: http.accessLog, debug: http.debug, clientIP: clientIP))
+        router.addRoostMiddleware(options)
         if let page = Bundle.module.url(forResource: "Public", withExtension: nil) {
             // The web page: index.html, app.js, style.css.
             let root = page.resolvingSymlinksInPath().standardizedFileURL.path

@@ -42,8 +42,7 @@ enum DemoScope {
         _ settings: DemoSettings, logger: Logger
     ) -> @Sendable (ServiceContext<DemoApplication.Parts>) async throws -> Void {
         { context in
-            let database = try await context.service(Self.database, databaseService(settings, logger: logger))
-            let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
+            let (database, coordination) = try await foundation(of: context, settings, logger: logger)
             _ = try await context.service(Self.statisticsConsumer, consumerService(settings, logger: logger))
             _ = try await context.service(Self.hourlyStatistics, hourlyService(settings, logger: logger))
             _ = try await context.service(Self.outboxRelay, outboxService(settings, logger: logger))
@@ -53,6 +52,15 @@ enum DemoScope {
             let app = try DemoApplication.makeApplication(settings: settings, parts: parts, services: [], logger: logger)
             try await context.runUntilReleased(parts, services: [app])
         }
+    }
+
+    /// The database and the coordination backend, which most parts use.
+    private static func foundation<Value>(
+        of context: ServiceContext<Value>, _ settings: DemoSettings, logger: Logger
+    ) async throws -> (DatabaseClient, Coordination) {
+        let database = try await context.service(Self.database, databaseService(settings, logger: logger))
+        let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
+        return (database, coordination)
     }
 
     private static func databaseService(
@@ -77,8 +85,7 @@ enum DemoScope {
         _ settings: DemoSettings, logger: Logger
     ) -> @Sendable (ServiceContext<Statistics>) async throws -> Void {
         { context in
-            let database = try await context.service(Self.database, databaseService(settings, logger: logger))
-            let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
+            let (database, coordination) = try await foundation(of: context, settings, logger: logger)
             let statistics = Statistics(database: database)
             let consumer = StatisticsConsumer(statistics: statistics, bus: coordination.bus, logger: logger)
             try await context.runUntilReleased(statistics, services: [consumer])
@@ -89,8 +96,7 @@ enum DemoScope {
         _ settings: DemoSettings, logger: Logger
     ) -> @Sendable (ServiceContext<String>) async throws -> Void {
         { context in
-            let database = try await context.service(Self.database, databaseService(settings, logger: logger))
-            let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
+            let (database, coordination) = try await foundation(of: context, settings, logger: logger)
             let task = try HourlyStatistics.task(Statistics(database: database), lock: coordination.lock, logger: logger)
             try await context.runUntilReleased(HourlyStatistics.schedule, services: [task])
         }
@@ -100,8 +106,7 @@ enum DemoScope {
         _ settings: DemoSettings, logger: Logger
     ) -> @Sendable (ServiceContext<OutboxRelay>) async throws -> Void {
         { context in
-            let database = try await context.service(Self.database, databaseService(settings, logger: logger))
-            let coordination = try await context.service(Self.coordination, coordinationService(settings, logger: logger))
+            let (database, coordination) = try await foundation(of: context, settings, logger: logger)
             let relay = DemoApplication.outboxRelay(
                 database: database, coordination: coordination, settings: settings, logger: logger)
             try await context.runUntilReleased(relay, services: [relay.task(every: DemoApplication.outboxInterval)])
