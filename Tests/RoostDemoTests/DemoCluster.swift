@@ -94,7 +94,7 @@ struct DemoCluster: Sendable {
     func withInstance<R: Sendable>(
         _ name: String, client: HTTPClient, _ body: (Instance) async throws -> R
     ) async throws -> R {
-        let port = try freePort()
+        let port = try ServerProcess.freePort()
         let log = directory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -136,25 +136,6 @@ struct DemoCluster: Sendable {
 
 struct ClusterError: Error, CustomStringConvertible {
     let description: String
-}
-
-/// A TCP port nobody listens on right now (the kernel's pick, released at once).
-func freePort() throws -> Int {
-    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw ClusterError(description: "socket() failed: \(errno)") }
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddr in
-            bind(socket, sockaddr, length) == 0 && getsockname(socket, sockaddr, &length) == 0
-        }
-    }
-    guard bound else { throw ClusterError(description: "bind() failed: \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 extension HTTPClient {

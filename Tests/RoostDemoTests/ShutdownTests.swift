@@ -17,7 +17,7 @@ import Testing
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
 
-        let port = try freePort()
+        let port = try ServerProcess.freePort()
         let process = Process()
         process.executableURL = try builtExecutable("roost-demo")
         process.currentDirectoryURL = directory

@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import Synchronization
 
 /// A server program a test runs itself, in its own temporary directory, so that it can
@@ -54,13 +52,38 @@ public final class ServerProcess: Sendable {
         (try? String(contentsOf: directory.appendingPathComponent(logName), encoding: .utf8)) ?? "(no log)"
     }
 
-    /// A loopback port that was free a moment ago: bound on port 0, then released.
-    public static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress!.port!
-        try await channel.close()
-        return port
+    /// Ports already handed out, so that two servers of one test run never share one.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A loopback port nothing listens on, below the kernel's ephemeral range. A port
+    /// from that range (what binding port 0 returns) can be taken by any outgoing
+    /// connection between this check and the server's own bind; a port below it cannot.
+    public static func freePort() throws -> Int {
+        let rangeFile = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)
+        let lowestEphemeral = rangeFile.flatMap { Int($0.split(whereSeparator: \.isWhitespace).first ?? "") } ?? 32768
+        let candidates = 10_000..<max(lowestEphemeral, 10_001)
+        for _ in 0..<1_000 {
+            let port = Int.random(in: candidates)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            if isFree(port) { return port }
+        }
+        throw ServerProcessError(message: "found no free loopback port between 10000 and \(lowestEphemeral)")
+    }
+
+    /// Whether a socket can bind `127.0.0.1:port` now.
+    private static func isFree(_ port: Int) -> Bool {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     /// The path of a program on `PATH` or in the directories Debian installs servers to.

@@ -207,7 +207,7 @@ roost_start_postgres() {
         { cat "$dir/initdb.log" >&2; roost_fail "initdb failed"; }
     ROOST_PG_DATA="$dir/data"
     roost_as_user "$ROOST_PG_USER" "$(roost_find_binary pg_ctl)" -D "$dir/data" -l "$dir/postgres.log" \
-        -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off" -w -t 60 start \
+        -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=600 -c fsync=off" -w -t 60 start \
         >"$dir/pg_ctl.log" 2>&1 ||
         { echo "error: postgres did not start; its log follows:" >&2; cat "$dir/pg_ctl.log" "$dir/postgres.log" >&2; exit 1; }
     roost_as_user "$ROOST_PG_USER" "$(roost_find_binary psql)" -h "$dir" -p "$port" -U roost -d postgres \

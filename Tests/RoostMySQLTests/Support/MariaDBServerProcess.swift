@@ -15,7 +15,7 @@ final class MariaDBServerProcess: Sendable {
 
     /// Initializes a data directory and starts the server.
     init(extraArguments: [String] = []) async throws {
-        self.port = try await ServerProcess.freePort()
+        self.port = try ServerProcess.freePort()
         self.server = try ServerProcess(prefix: "roost-mariadb", logName: "mariadb.log")
         self.extraArguments = extraArguments
         try FileManager.default.createDirectory(

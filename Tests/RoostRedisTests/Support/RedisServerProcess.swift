@@ -15,7 +15,7 @@ final class RedisServerProcess: Sendable {
 
     /// Starts a server; `extraArguments` are appended to the command line.
     init(port: Int? = nil, extraArguments: [String] = [], listensOnPlainPort: Bool = true) async throws {
-        if let port { self.port = port } else { self.port = try await ServerProcess.freePort() }
+        if let port { self.port = port } else { self.port = try ServerProcess.freePort() }
         self.server = try ServerProcess(prefix: "roost-redis", logName: "redis.log")
         self.extraArguments = extraArguments
         try await start(listensOnPlainPort: listensOnPlainPort)
