@@ -28,50 +28,78 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
     public init(floatLiteral value: Double) { self = .double(value) }
 
     /// Writes the argument as a RESP bulk string (`$<length>\r\n<bytes>\r\n`).
+    ///
+    /// Each argument is written with one capacity check: the bytes go straight into the
+    /// buffer's storage, so a pipeline of many small commands costs little to encode.
     @inlinable
     public func encode(into buffer: inout ByteBuffer) {
         switch self {
         case .string(let string):
             var string = string
-            string.withUTF8 { utf8 in
-                RedisArgument.writeHeader(utf8.count, into: &buffer)
-                buffer.writeBytes(utf8)
-            }
+            string.withUTF8 { RedisArgument.writeBulk(UnsafeRawBufferPointer($0), into: &buffer) }
         case .bytes(let bytes):
-            RedisArgument.writeHeader(bytes.readableBytes, into: &buffer)
-            buffer.writeImmutableBuffer(bytes)
+            bytes.withUnsafeReadableBytes { RedisArgument.writeBulk($0, into: &buffer) }
         case .integer(let value):
-            RedisArgument.writeHeader(RedisArgument.decimalLength(value), into: &buffer)
-            RedisArgument.writeDecimal(value, into: &buffer)
+            let length = RedisArgument.decimalLength(value)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length + RedisArgument.framing) { out in
+                var index = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(length), into: out, at: 0)
+                index = RedisArgument.writeDecimal(value, length: length, into: out, at: index)
+                return RedisArgument.writeCRLF(into: out, at: index)
+            }
         case .double(let value):
-            let text: String
+            var text: String
             if value == .infinity { text = "inf" } else if value == -.infinity { text = "-inf" } else { text = "\(value)" }
-            RedisArgument.writeHeader(text.utf8.count, into: &buffer)
-            buffer.writeString(text)
+            text.withUTF8 { RedisArgument.writeBulk(UnsafeRawBufferPointer($0), into: &buffer) }
         }
-        buffer.writeInteger(UInt16(0x0D0A))
     }
 
+    /// The most bytes a bulk string adds around its payload: `$`, a length of up to 20
+    /// digits, and two line ends.
+    @inlinable
+    static var framing: Int { 1 + 20 + 2 + 2 }
+
+    /// Writes `payload` as a bulk string.
     @usableFromInline
-    static func writeHeader(_ length: Int, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "$"))
-        writeDecimal(Int64(length), into: &buffer)
-        buffer.writeInteger(UInt16(0x0D0A))
+    static func writeBulk(_ payload: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.count + framing) { out in
+            var index = writeLine(prefix: UInt8(ascii: "$"), Int64(payload.count), into: out, at: 0)
+            if !payload.isEmpty {
+                UnsafeMutableRawBufferPointer(rebasing: out[index..<index + payload.count]).copyMemory(from: payload)
+                index += payload.count
+            }
+            return writeCRLF(into: out, at: index)
+        }
     }
 
-    /// Writes `value` in decimal ASCII, without building a `String`.
+    /// Writes `<prefix><value>\r\n` (a bulk header, an array header) at `index` of `out`,
+    /// which has room for it, and returns the index after it.
     @usableFromInline
-    static func writeDecimal(_ value: Int64, into buffer: inout ByteBuffer) {
-        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+    static func writeLine(prefix: UInt8, _ value: Int64, into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
+        out[index] = prefix
+        let end = writeDecimal(value, length: decimalLength(value), into: out, at: index + 1)
+        return writeCRLF(into: out, at: end)
+    }
+
+    /// Writes `value` in decimal ASCII (`length` characters, sign included) at `index` of
+    /// `out` and returns the index after it.
+    @usableFromInline
+    static func writeDecimal(_ value: Int64, length: Int, into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
+        if value < 0 { out[index] = UInt8(ascii: "-") }
         var magnitude = value.magnitude
-        let count = decimalLength(value) - (value < 0 ? 1 : 0)
-        buffer.writeRepeatingByte(UInt8(ascii: "0"), count: count)
-        var index = buffer.writerIndex - 1
+        var position = index + length - 1
         repeat {
-            buffer.setInteger(UInt8(ascii: "0") + UInt8(magnitude % 10), at: index)
+            out[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
-            index -= 1
+            position -= 1
         } while magnitude > 0
+        return index + length
+    }
+
+    @usableFromInline
+    static func writeCRLF(into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
+        out[index] = 0x0D
+        out[index + 1] = 0x0A
+        return index + 2
     }
 
     /// The number of characters `value` takes in decimal, sign included.

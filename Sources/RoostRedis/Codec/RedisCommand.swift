@@ -34,9 +34,9 @@ public struct RedisCommand: Hashable, Sendable, CustomStringConvertible {
     /// Appends the command to `buffer` as a RESP array of bulk strings.
     @inlinable
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "*"))
-        RedisArgument.writeDecimal(Int64(arguments.count + 1), into: &buffer)
-        buffer.writeInteger(UInt16(0x0D0A))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: RedisArgument.framing) { out in
+            RedisArgument.writeLine(prefix: UInt8(ascii: "*"), Int64(arguments.count + 1), into: out, at: 0)
+        }
         RedisArgument.string(name).encode(into: &buffer)
         for argument in arguments { argument.encode(into: &buffer) }
     }

@@ -12,8 +12,26 @@ final class RedisChannelHandler: ChannelInboundHandler {
     /// A command waiting for its reply.
     struct Request {
         let name: String
-        let promise: EventLoopPromise<RESPValue>
+        let completion: Completion
         var timeout: Scheduled<Void>?
+    }
+
+    /// Where a command's outcome goes.
+    enum Completion: Sendable {
+        /// A promise of its own.
+        case single(EventLoopPromise<RESPValue>)
+        /// Slot `index` of a pipeline's batch, which completes once, with every outcome.
+        case batch(PipelineBatch, index: Int)
+
+        func succeed(_ value: RESPValue) { complete(.success(value)) }
+        func fail(_ error: any Error) { complete(.failure(error)) }
+
+        func complete(_ result: Result<RESPValue, any Error>) {
+            switch self {
+            case .single(let promise): promise.completeWith(result)
+            case .batch(let batch, let index): batch.complete(index, with: result)
+            }
+        }
     }
 
     private var stateMachine = RedisConnectionStateMachine<Request>()
@@ -46,7 +64,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     struct Outgoing: Sendable {
         let id: UInt64
         let name: String
-        let promise: EventLoopPromise<RESPValue>
+        let completion: Completion
         let timeout: Duration?
         var confirmations: Int = 0
     }
@@ -55,7 +73,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     func write(_ bytes: ByteBuffer, commands: [Outgoing]) {
         guard let context, !stateMachine.isClosed else {
             let error = stateMachine.closeError ?? RedisConnectionError(.closed, address: address)
-            for command in commands { command.promise.fail(error) }
+            for command in commands { command.completion.fail(error) }
             return
         }
         // A pipeline whose commands share one deadline gets one timer, held by its last
@@ -63,7 +81,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
         let sharedTimeout = commands.count > 1 && commands.allSatisfy { $0.timeout == commands[0].timeout }
             ? commands[0].timeout : nil
         for (index, command) in commands.enumerated() {
-            var request = Request(name: command.name, promise: command.promise, timeout: nil)
+            var request = Request(name: command.name, completion: command.completion, timeout: nil)
             if let timeout = command.timeout {
                 if sharedTimeout == nil {
                     request.timeout = scheduleTimeout(timeout, for: [command], context: context)
@@ -77,7 +95,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
             case .fail(let error):
                 // Unreachable while open, which the guard above checked.
                 request.timeout?.cancel()
-                command.promise.fail(error)
+                command.completion.fail(error)
             }
         }
         context.write(wrapOutboundOut(bytes), promise: nil)
@@ -107,7 +125,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     func abandon(id: UInt64, error: any Error) {
         guard let request = stateMachine.abandon(id: id) else { return }
         request.timeout?.cancel()
-        request.promise.fail(error)
+        request.completion.fail(error)
     }
 
     /// Closes the connection, failing every command in flight.
@@ -146,9 +164,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
             request.timeout?.cancel()
             switch value.withoutAttributes {
             case .simpleError(let message), .bulkError(let message):
-                request.promise.fail(RedisServerError(serverMessage: String(buffer: message), command: request.name))
+                request.completion.fail(RedisServerError(serverMessage: String(buffer: message), command: request.name))
             default:
-                request.promise.succeed(value)
+                request.completion.succeed(value)
             }
         case .push(let value):
             onPush(value)
@@ -173,7 +191,37 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private func fail(_ requests: [Request], with error: any Error) {
         for request in requests {
             request.timeout?.cancel()
-            request.promise.fail(error)
+            request.completion.fail(error)
+        }
+    }
+}
+
+/// The outcomes of a pipeline's commands, delivered through one promise once the last of
+/// them is answered, failed or abandoned: a pipeline of N commands costs one promise and
+/// one wake-up of its caller, not N.
+///
+/// `@unchecked Sendable`: the caller creates it and only reads ``promise``'s future
+/// afterwards; ``complete(_:with:)`` runs only on the connection's event loop, through the
+/// channel handler, so the mutable state is never touched from two threads.
+final class PipelineBatch: @unchecked Sendable {
+    let promise: EventLoopPromise<[Result<RESPValue, any Error>]>
+    private var results: [Result<RESPValue, any Error>]
+    private var remaining: Int
+
+    init(count: Int, promise: EventLoopPromise<[Result<RESPValue, any Error>]>) {
+        self.promise = promise
+        // Placeholders: every slot is completed exactly once before the promise is.
+        results = Array(repeating: .success(.null), count: count)
+        remaining = count
+    }
+
+    /// Records the outcome of command `index`; the last one completes the promise.
+    func complete(_ index: Int, with result: Result<RESPValue, any Error>) {
+        results[index] = result
+        remaining -= 1
+        if remaining == 0 {
+            promise.succeed(results)
+            results = []
         }
     }
 }

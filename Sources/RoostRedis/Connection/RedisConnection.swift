@@ -214,10 +214,13 @@ public final class RedisConnection: Sendable {
         try Task.checkCancellation()
         let eventLoop = channel.eventLoop
         let firstID = nextID.add(UInt64(names.count), ordering: .relaxed).oldValue
+        // The commands complete one batch, whose promise the caller waits on.
+        let batch = PipelineBatch(count: names.count, promise: eventLoop.makePromise())
         var outgoing: [RedisChannelHandler.Outgoing] = []
         outgoing.reserveCapacity(names.count)
         for (offset, name) in names.enumerated() {
-            outgoing.append(.init(id: firstID + UInt64(offset), name: name, promise: eventLoop.makePromise(), timeout: timeouts[offset]))
+            outgoing.append(
+                .init(id: firstID + UInt64(offset), name: name, completion: .batch(batch, index: offset), timeout: timeouts[offset]))
         }
         let handler = self.handler
         let commands = outgoing
@@ -226,18 +229,12 @@ public final class RedisConnection: Sendable {
                 for command in commands { handler.value.abandon(id: command.id, error: CancellationError()) }
             }
         }
-        // One wait for the whole batch; every future completes (reply, error, deadline,
+        // One wait for the whole batch; every command completes (reply, error, deadline,
         // cancellation or close), so this cannot hang.
-        let all: EventLoopFuture<[Result<RESPValue, any Error>]> =
-            commands.count == 1
-            ? commands[0].promise.futureResult.map { [.success($0)] }.flatMapErrorWithEventLoop { error, loop in
-                loop.makeSucceededFuture([.failure(error)])
-            }
-            : EventLoopFuture.whenAllComplete(commands.map(\.promise.futureResult), on: eventLoop)
         return try await withTaskCancellationHandler {
             eventLoop.execute { handler.value.write(bytes, commands: commands) }
             if Task.isCancelled { abandon() }
-            return try await all.get()
+            return try await batch.promise.futureResult.get()
         } onCancel: {
             abandon()
         }
@@ -251,16 +248,16 @@ public final class RedisConnection: Sendable {
     func write(_ command: RedisCommand, confirmations: Int) -> EventLoopFuture<RESPValue> {
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
+        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
         let outgoing = RedisChannelHandler.Outgoing(
-            id: nextID.add(1, ordering: .relaxed).oldValue, name: command.name,
-            promise: channel.eventLoop.makePromise(), timeout: defaultTimeout(for: command),
-            confirmations: confirmations)
+            id: nextID.add(1, ordering: .relaxed).oldValue, name: command.name, completion: .single(promise),
+            timeout: defaultTimeout(for: command), confirmations: confirmations)
         let handler = self.handler
         let bytes = buffer
         // Always through `execute`, never inline: tasks enqueued on the loop run in
         // the order they were enqueued, which keeps the call order.
         channel.eventLoop.execute { handler.value.write(bytes, commands: [outgoing]) }
-        return outgoing.promise.futureResult
+        return promise.futureResult
     }
 
     func setNegotiatedVersion(_ version: RedisConnectionConfiguration.ProtocolVersion) {

@@ -29,16 +29,33 @@ struct RedisChannelHandlerTests {
         func send(_ commands: [RedisCommand], timeout: Duration? = nil, confirmations: Int = 0) -> [EventLoopFuture<RESPValue>] {
             var bytes = ByteBuffer()
             var outgoing: [RedisChannelHandler.Outgoing] = []
+            var promises: [EventLoopPromise<RESPValue>] = []
             for command in commands {
                 command.encode(into: &bytes)
                 nextID += 1
+                promises.append(channel.eventLoop.makePromise())
                 outgoing.append(
                     .init(
-                        id: nextID, name: command.name, promise: channel.eventLoop.makePromise(), timeout: timeout,
-                        confirmations: confirmations))
+                        id: nextID, name: command.name, completion: .single(promises[promises.count - 1]),
+                        timeout: timeout, confirmations: confirmations))
             }
             handler.write(bytes, commands: outgoing)
-            return outgoing.map(\.promise.futureResult)
+            return promises.map(\.futureResult)
+        }
+
+        /// Sends commands as one pipeline batch, as `RedisConnection.pipeline` does; returns
+        /// the batch's future.
+        func sendBatch(_ commands: [RedisCommand], timeout: Duration? = nil) -> EventLoopFuture<[Result<RESPValue, any Error>]> {
+            var bytes = ByteBuffer()
+            let batch = PipelineBatch(count: commands.count, promise: channel.eventLoop.makePromise())
+            var outgoing: [RedisChannelHandler.Outgoing] = []
+            for (index, command) in commands.enumerated() {
+                command.encode(into: &bytes)
+                nextID += 1
+                outgoing.append(.init(id: nextID, name: command.name, completion: .batch(batch, index: index), timeout: timeout))
+            }
+            handler.write(bytes, commands: outgoing)
+            return batch.promise.futureResult
         }
 
         /// The bytes flushed to the socket so far.
@@ -193,6 +210,28 @@ struct RedisChannelHandlerTests {
         }
         try harness.reply("$1\r\nb\r\n$1\r\nc\r\n+PONG\r\n")
         #expect(!harness.channel.isActive, "the PONG answers nothing, so the stream is out of step")
+    }
+
+    @Test("a pipeline's batch completes once, after its last command, with every outcome in order")
+    func pipelineBatch() throws {
+        let harness = try Harness()
+        let batch = harness.sendBatch(
+            [RedisCommand("GET", "a"), RedisCommand("INCR", "list"), RedisCommand("GET", "c")], timeout: .seconds(1))
+        var outcomes: [Result<RESPValue, any Error>]?
+        batch.assumeIsolated().whenSuccess { outcomes = $0 }
+        try harness.reply("$1\r\na\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n")
+        #expect(outcomes == nil, "the third command is still unanswered")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        let results = try #require(outcomes)
+        #expect(results.count == 3)
+        #expect(try results[0].get().string == "a")
+        guard case .failure(let server as RedisServerError) = results[1], case .failure(let timeout as RedisTimeoutError) = results[2]
+        else {
+            Issue.record("expected a server error, then a timeout: \(results)")
+            return
+        }
+        #expect(server.kind == .wrongType)
+        #expect(timeout.command == "GET")
     }
 
     @Test("a pipeline answered in full before its deadline leaves no timer behind")
