@@ -143,7 +143,7 @@ public final class RedisConnection: Sendable {
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
         return try await instruments.measure(command.name) {
-            try await submit(buffer, names: [command.name], timeouts: [timeout])[0].get()
+            try await submit(buffer, CollectionOfOne(command), timeout: timeout)[0].get()
         }
     }
 
@@ -170,9 +170,7 @@ public final class RedisConnection: Sendable {
         guard !commands.isEmpty else { return [] }
         var buffer = channel.allocator.buffer(capacity: 32 * commands.count)
         for command in commands { command.encode(into: &buffer) }
-        let names = commands.map(\.name)
-        let timeouts = commands.map { timeout ?? defaultTimeout(for: $0) }
-        return try await instruments.measure("PIPELINE") { try await submit(buffer, names: names, timeouts: timeouts) }
+        return try await instruments.measure("PIPELINE") { try await submit(buffer, commands, timeout: timeout) }
     }
 
     /// Closes the connection. Commands in flight fail with ``RedisConnectionError`` of kind
@@ -210,17 +208,22 @@ public final class RedisConnection: Sendable {
 
     /// Hands encoded commands to the channel handler and waits for all their outcomes.
     /// Cancelling the task abandons the commands that have not completed.
-    private func submit(_ bytes: ByteBuffer, names: [String], timeouts: [Duration?]) async throws -> [Result<RESPValue, any Error>] {
+    /// `bytes` holds the encoded `commands`; `timeout` overrides each one's default.
+    private func submit(
+        _ bytes: ByteBuffer, _ commands: some Collection<RedisCommand>, timeout: Duration?
+    ) async throws -> [Result<RESPValue, any Error>] {
         try Task.checkCancellation()
         let eventLoop = channel.eventLoop
-        let firstID = nextID.add(UInt64(names.count), ordering: .relaxed).oldValue
+        let firstID = nextID.add(UInt64(commands.count), ordering: .relaxed).oldValue
         // The commands complete one batch, whose promise the caller waits on.
-        let batch = PipelineBatch(count: names.count, promise: eventLoop.makePromise())
+        let batch = PipelineBatch(count: commands.count, promise: eventLoop.makePromise())
         var outgoing: [RedisChannelHandler.Outgoing] = []
-        outgoing.reserveCapacity(names.count)
-        for (offset, name) in names.enumerated() {
+        outgoing.reserveCapacity(commands.count)
+        for (offset, command) in commands.enumerated() {
             outgoing.append(
-                .init(id: firstID + UInt64(offset), name: name, completion: .batch(batch, index: offset), timeout: timeouts[offset]))
+                .init(
+                    id: firstID + UInt64(offset), name: command.name, completion: .batch(batch, index: offset),
+                    timeout: timeout ?? defaultTimeout(for: command)))
         }
         let handler = self.handler
         let commands = outgoing
