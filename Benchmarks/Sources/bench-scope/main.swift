@@ -74,10 +74,16 @@ enum BenchScope {
     static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
     static func run() async throws {
-        if CommandLine.arguments.dropFirst().first == "tree" {
-            // Profiling aid: only build and tear down trees.
+        // Profiling aids: only build and tear down trees, or only re-acquire.
+        switch CommandLine.arguments.dropFirst().first {
+        case "tree":
             for _ in 0..<20 { _ = try await treeOnce() }
             return
+        case "reacquire":
+            for _ in 0..<20 { _ = try await reacquireOnce() }
+            return
+        default:
+            break
         }
         _ = try await treeOnce()  // warm-up
         var ups: [Double] = []

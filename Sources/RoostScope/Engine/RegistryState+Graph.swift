@@ -50,30 +50,28 @@ extension RegistryState {
         return nil
     }
 
-    /// Records one more use of `target` by `user`.
-    mutating func addUse(user: NodeID, target: NodeID) {
-        guard let userNode = nodes[user], let targetNode = nodes[target] else { return }
-        userNode.requires[target, default: 0] += 1
-        targetNode.users[user, default: 0] += 1
+    /// Records one more use of `targetNode` by `userNode`.
+    mutating func addUse(userNode: NodeState, targetNode: NodeState) {
+        userNode.requires[targetNode.id, default: 0] += 1
+        targetNode.users[userNode.id, default: 0] += 1
         targetNode.graceDeadline = nil
     }
 
     /// Drops one use (or every use) of `target` by `user`.
     mutating func dropUse(user: NodeID, target: NodeID, all: Bool, registry: ScopeRegistry) {
-        guard let userNode = nodes[user], let held = userNode.requires[target] else { return }
-        dropUse(userNode: userNode, user: user, target: target, held: held, all: all, registry: registry)
+        guard let userNode = nodes[user], let held = userNode.requires[target], let targetNode = nodes[target] else {
+            return
+        }
+        dropUse(userNode: userNode, targetNode: targetNode, held: held, all: all, registry: registry)
     }
 
-    /// Drops uses of `target` by `userNode`, which holds `held` of them.
-    mutating func dropUse(
-        userNode: NodeState, user: NodeID, target: NodeID, held: Int, all: Bool, registry: ScopeRegistry
-    ) {
+    /// Drops uses of `targetNode` by `userNode`, which holds `held` of them.
+    mutating func dropUse(userNode: NodeState, targetNode: NodeState, held: Int, all: Bool, registry: ScopeRegistry) {
         let remaining = all ? 0 : held - 1
-        userNode.requires[target] = remaining == 0 ? nil : remaining
-        guard let targetNode = nodes[target] else { return }
-        targetNode.users[user] = remaining == 0 ? nil : remaining
+        userNode.requires[targetNode.id] = remaining == 0 ? nil : remaining
+        targetNode.users[userNode.id] = remaining == 0 ? nil : remaining
         if targetNode.users.isEmpty {
-            lostLastUser(target, registry: registry)
+            lostLastUser(targetNode.id, registry: registry)
         }
     }
 
@@ -97,13 +95,13 @@ extension RegistryState {
         switch node.phase {
         case .starting:
             registry.logger.debug("no users left before register, cancelling", metadata: ["service": "\(node.name)"])
-            nodes[id]?.phase = .stopping
+            node.phase = .stopping
             cancel(id, reason: .noUsers)
         case .ready:
             if let keepAlive = node.keepAlive, keepAlive > .zero, !mainEnded {
-                nodes[id]?.graceDeadline = registry.clock.now() + keepAlive
+                node.graceDeadline = registry.clock.now() + keepAlive
                 if !node.graceTimerRunning {
-                    nodes[id]?.graceTimerRunning = true
+                    node.graceTimerRunning = true
                     // Refused only when the factory has already returned: the service is
                     // ending then, and a grace period has nothing left to keep alive.
                     try? spawnTracked(in: id, registry: registry) { try await registry.runGraceTimer(id) }
@@ -120,8 +118,8 @@ extension RegistryState {
     /// there, cancels the service.
     mutating func signalNoUsers(_ id: NodeID, registry: ScopeRegistry) {
         guard let node = nodes[id] else { return }
-        nodes[id]?.phase = .stopping
-        nodes[id]?.graceDeadline = nil
+        node.phase = .stopping
+        node.graceDeadline = nil
         if node.noUsersWaiters.isEmpty {
             registry.logger.debug("no users left, cancelling", metadata: ["service": "\(node.name)"])
             cancel(id, reason: .noUsers)

@@ -18,6 +18,7 @@ extension RegistryState {
     /// Removes a scope from the graph and releases everything it used.
     mutating func remove(_ id: NodeID, registry: ScopeRegistry) -> NodeState? {
         guard let node = nodes.removeValue(forKey: id) else { return nil }
+        node.isRemoved = true
         if let owner = node.owner { nodes[owner]?.usageChildren.remove(id) }
         for user in node.users.keys {
             nodes[user]?.requires[id] = nil
@@ -41,7 +42,7 @@ extension RegistryState {
     mutating func serviceEnded(_ id: NodeID, result: Result<Void, any Error>, registry: ScopeRegistry) {
         guard let node = nodes[id] else { return }
         let logger = registry.logger
-        if byName[node.name] == id { byName[node.name] = nil }
+        if byName[node.name] === node { byName[node.name] = nil }
         liveServices -= 1
 
         if node.value == nil {
@@ -68,7 +69,7 @@ extension RegistryState {
             for waiterID in node.readyWaiters {
                 waiters.removeValue(forKey: waiterID)?.fail(error)
             }
-            nodes[id]?.readyWaiters = []
+            node.readyWaiters = []
         } else {
             var failure: (any Error)?
             if case .failure(let error) = result, !(error is CancellationError) { failure = error }

@@ -2,6 +2,15 @@
 struct NodeID: Hashable, Comparable, Sendable {
     let raw: Int
     static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.raw < rhs.raw }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(raw) }
+
+    /// The hash the registry's dictionaries use. Ids are sequential numbers that no outside
+    /// input chooses, so a multiplicative (Fibonacci) hash spreads them well enough, and
+    /// spares every lookup in the graph the cost of SipHash.
+    func _rawHashValue(seed: Int) -> Int {
+        (raw ^ seed) &* -7_046_029_254_386_353_131  // 2^64 / golden ratio, as a signed Int
+    }
 }
 
 /// What a scope is.
@@ -67,9 +76,12 @@ struct Waiter {
 
 /// Everything the registry knows about one live scope.
 ///
-/// A class so that the registry updates it in place; it is only ever touched while the
-/// registry's mutex is held.
-final class NodeState {
+/// A class so that the registry updates it in place, and so that a ``Scope`` can hold its
+/// own node and skip looking it up. `@unchecked Sendable`: scopes carry the reference
+/// across tasks, but every read and write of its state happens while the registry's
+/// mutex is held (inside ``ScopeRegistry/withState(_:)``).
+final class NodeState: @unchecked Sendable {
+    let id: NodeID
     let name: String
     let kind: NodeKind
     let owner: NodeID?
@@ -104,8 +116,11 @@ final class NodeState {
     var spawnClosed = false
     /// The service's task, waiting for its last spawned task to end.
     var spawnDrain: UnsafeContinuation<Void, Never>?
+    /// Set when the node leaves the graph: a scope holding it has ended.
+    var isRemoved = false
 
-    init(name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox?, keepAlive: Duration?) {
+    init(id: NodeID, name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox?, keepAlive: Duration?) {
+        self.id = id
         self.name = name
         self.kind = kind
         self.owner = owner
@@ -120,7 +135,8 @@ final class NodeState {
 /// The whole graph of one root scope, guarded by the registry's mutex.
 struct RegistryState {
     var nodes: [NodeID: NodeState] = [:]
-    var byName: [String: NodeID] = [:]
+    /// Running services by name.
+    var byName: [String: NodeState] = [:]
     var waiters: [Int: Waiter] = [:]
     /// Waiter ids whose task was cancelled before they got to wait.
     var cancelledWaiters: Set<Int> = []
@@ -133,6 +149,11 @@ struct RegistryState {
     /// Tasks to cancel once the registry's lock is released (cancellation handlers may
     /// take the lock themselves): see ``ScopeRegistry/withState(_:)``.
     var pendingCancels: [TaskCanceller] = []
+
+    /// The node of `scope`, unless the scope has ended.
+    func live(_ scope: Scope) -> NodeState? {
+        scope.node.isRemoved ? nil : scope.node
+    }
 
     mutating func makeNodeID() -> NodeID {
         nextNode += 1

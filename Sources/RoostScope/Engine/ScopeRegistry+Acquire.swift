@@ -11,22 +11,22 @@ extension ScopeRegistry {
             // a waiter on the slow path.
             var ready: Value?
             let slowWaiter = try withState { state throws(ScopeError) -> Int? in
-                guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
-                guard let target = state.byName[name], let node = state.nodes[target], node.phase == .ready,
-                    let value = node.value
-                else { return state.makeWaiterID() }
+                guard let userNode = state.live(user) else { throw ScopeError(.scopeEnded(user.name)) }
+                guard let node = state.byName[name], node.phase == .ready, let value = node.value else {
+                    return state.makeWaiterID()
+                }
                 guard let typed = value as? Value else {
                     throw ScopeError(
                         .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
                 }
-                if let held = userNode.requires[target] {
+                if let held = userNode.requires.index(forKey: node.id) {
                     // Already a user: no new edge, so no new cycle.
-                    userNode.requires[target] = held + 1
+                    userNode.requires.values[held] += 1
                     node.users[user.id, default: 0] += 1
-                } else if let cycle = state.cyclePath(requester: user.id, target: target) {
+                } else if let cycle = state.cyclePath(requester: user.id, target: node.id) {
                     throw ScopeError(.cycle(cycle))
                 } else {
-                    state.addUse(user: user.id, target: target)
+                    state.addUse(userNode: userNode, targetNode: node)
                 }
                 ready = typed
                 return nil
@@ -42,8 +42,8 @@ extension ScopeRegistry {
                         state.acquireSlow(
                             waiterID: waiterID, user: user, name: name, keepAlive: keepAlive,
                             continuation: continuation, registry: self
-                        ) { id in
-                            let scope = Scope(registry: self, id: id, name: name, kind: .service, mailbox: nil)
+                        ) { node in
+                            let scope = Scope(registry: self, node: node, name: name, kind: .service, mailbox: nil)
                             return { await self.runService(scope, factory: factory) }
                         }
                     }
@@ -58,8 +58,8 @@ extension ScopeRegistry {
             case .value(let value):
                 guard let typed = value as? Value else {
                     withState { state in
-                        if let target = state.byName[name], state.nodes[user.id]?.requires[target] != nil {
-                            state.dropUse(user: user.id, target: target, all: false, registry: self)
+                        if let target = state.byName[name], state.live(user)?.requires[target.id] != nil {
+                            state.dropUse(user: user.id, target: target.id, all: false, registry: self)
                         }
                     }
                     throw ScopeError(
@@ -82,7 +82,7 @@ extension ScopeRegistry {
         logger.debug("starting", metadata: ["scope": .string(scope.name)])
         let task = TaskCanceller.current()
         let cancelNow = withState { state in
-            guard let node = state.nodes[scope.id] else { return true }
+            guard let node = state.live(scope) else { return true }
             node.task = task
             return node.cancelled
         }
@@ -107,28 +107,29 @@ extension RegistryState {
     mutating func acquireSlow(
         waiterID: Int, user: Scope, name: String, keepAlive: Duration?,
         continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry,
-        makeLaunch: (NodeID) -> @Sendable () async -> Void
+        makeLaunch: (NodeState) -> @Sendable () async -> Void
     ) {
         if cancelledWaiters.remove(waiterID) != nil {
             continuation.resume(throwing: CancellationError())
             return
         }
-        guard nodes[user.id] != nil else {
+        guard let userNode = live(user) else {
             continuation.resume(throwing: ScopeError(.scopeEnded(user.name)))
             return
         }
-        if let target = byName[name], let node = nodes[target] {
+        if let node = byName[name] {
+            let target = node.id
             if node.phase == .stopping {
                 waiters[waiterID] = Waiter(
                     target: target, user: user.id, holdsEdge: false, continuation: .acquire(continuation))
-                nodes[target]?.endWaiters.insert(waiterID)
+                node.endWaiters.insert(waiterID)
                 return
             }
-            if nodes[user.id]?.requires[target] == nil, let cycle = cyclePath(requester: user.id, target: target) {
+            if userNode.requires[target] == nil, let cycle = cyclePath(requester: user.id, target: target) {
                 continuation.resume(throwing: ScopeError(.cycle(cycle)))
                 return
             }
-            addUse(user: user.id, target: target)
+            addUse(userNode: userNode, targetNode: node)
             if node.phase == .ready, let value = node.value {
                 continuation.resume(returning: .value(value))
                 return
@@ -136,19 +137,20 @@ extension RegistryState {
             registry.logger.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
             waiters[waiterID] = Waiter(
                 target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
-            nodes[target]?.readyWaiters.insert(waiterID)
+            node.readyWaiters.insert(waiterID)
             return
         }
 
         let id = makeNodeID()
-        nodes[id] = NodeState(name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive)
-        byName[name] = id
+        let node = NodeState(id: id, name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive)
+        nodes[id] = node
+        byName[name] = node
         liveServices += 1
-        addUse(user: user.id, target: id)
+        addUse(userNode: userNode, targetNode: node)
         waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
-        nodes[id]?.readyWaiters.insert(waiterID)
+        node.readyWaiters.insert(waiterID)
         registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         // The launcher is open: this user is alive, so the root body or a service still runs.
-        registry.launcher.post(.start(makeLaunch(id)))
+        registry.launcher.post(.start(makeLaunch(node)))
     }
 }

@@ -59,7 +59,7 @@ extension ScopeRegistry {
     /// running ones, waits for them to end and returns their errors.
     func finishSpawned(_ scope: Scope) async -> [any Error] {
         let mustWait = withState { state in
-            guard let node = state.nodes[scope.id] else { return false }
+            guard let node = state.live(scope) else { return false }
             node.spawnClosed = true
             for case let task? in node.spawned.values { state.pendingCancels.append(task) }
             return !node.spawned.isEmpty
@@ -67,7 +67,7 @@ extension ScopeRegistry {
         if mustWait {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 withState { state in
-                    if let node = state.nodes[scope.id], !node.spawned.isEmpty {
+                    if let node = state.live(scope), !node.spawned.isEmpty {
                         node.spawnDrain = continuation
                     } else {
                         continuation.resume()
@@ -75,6 +75,6 @@ extension ScopeRegistry {
                 }
             }
         }
-        return withState { state in state.nodes[scope.id]?.spawnErrors ?? [] }
+        return withState { state in state.live(scope)?.spawnErrors ?? [] }
     }
 }

@@ -41,27 +41,29 @@ final class ScopeRegistry: Sendable {
     /// Creates the scope for the root body.
     func makeMain() -> Scope {
         let mailbox = ScopeMailbox()
-        let id = withState { state in
+        let node = withState { state in
             let id = state.makeNodeID()
-            state.nodes[id] = NodeState(name: rootName, kind: .main, owner: nil, mailbox: mailbox, keepAlive: nil)
+            let node = NodeState(id: id, name: rootName, kind: .main, owner: nil, mailbox: mailbox, keepAlive: nil)
+            state.nodes[id] = node
             state.mainID = id
-            return id
+            return node
         }
-        return Scope(registry: self, id: id, name: rootName, kind: .main, mailbox: mailbox)
+        return Scope(registry: self, node: node, name: rootName, kind: .main, mailbox: mailbox)
     }
 
     /// Creates the scope for a usage block opened inside `owner`.
     func makeUsage(owner: Scope, name: String?) throws(ScopeError) -> Scope {
         let mailbox = ScopeMailbox()
-        let (id, scopeName) = try withState { state throws(ScopeError) in
-            guard state.nodes[owner.id] != nil else { throw ScopeError(.scopeEnded(owner.name)) }
+        let node = try withState { state throws(ScopeError) in
+            guard let ownerNode = state.live(owner) else { throw ScopeError(.scopeEnded(owner.name)) }
             let id = state.makeNodeID()
             let scopeName = name ?? "\(owner.name).use\(id.raw)"
-            state.nodes[id] = NodeState(name: scopeName, kind: .usage, owner: owner.id, mailbox: mailbox, keepAlive: nil)
-            state.nodes[owner.id]?.usageChildren.insert(id)
-            return (id, scopeName)
+            let node = NodeState(id: id, name: scopeName, kind: .usage, owner: owner.id, mailbox: mailbox, keepAlive: nil)
+            state.nodes[id] = node
+            ownerNode.usageChildren.insert(id)
+            return node
         }
-        return Scope(registry: self, id: id, name: scopeName, kind: .usage, mailbox: mailbox)
+        return Scope(registry: self, node: node, name: node.name, kind: .usage, mailbox: mailbox)
     }
 
     /// Registers a service's value.
@@ -75,19 +77,19 @@ final class ScopeRegistry: Sendable {
     /// Drops one use (or all uses) of the named service by `user`.
     func release(_ name: String, by user: Scope, all: Bool) throws(ScopeError) {
         try withState { state throws(ScopeError) in
-            guard let userNode = state.nodes[user.id] else { throw ScopeError(.scopeEnded(user.name)) }
-            guard let target = state.byName[name], let held = userNode.requires[target] else {
+            guard let userNode = state.live(user) else { throw ScopeError(.scopeEnded(user.name)) }
+            guard let target = state.byName[name], let held = userNode.requires[target.id] else {
                 throw ScopeError(.notUsed(name))
             }
-            state.dropUse(userNode: userNode, user: user.id, target: target, held: held, all: all, registry: self)
+            state.dropUse(userNode: userNode, targetNode: target, held: held, all: all, registry: self)
         }
     }
 
     /// The registered value of a running service, without using it.
     func lookup<Value: Sendable>(_ name: String, by user: Scope, as _: Value.Type) throws(ScopeError) -> Value {
         let value = try withState { state throws(ScopeError) -> any Sendable in
-            guard state.nodes[user.id] != nil else { throw ScopeError(.scopeEnded(user.name)) }
-            guard let id = state.byName[name], let value = state.nodes[id]?.value else {
+            guard state.live(user) != nil else { throw ScopeError(.scopeEnded(user.name)) }
+            guard let value = state.byName[name]?.value else {
                 throw ScopeError(.notFound(name))
             }
             return value
@@ -124,7 +126,7 @@ final class ScopeRegistry: Sendable {
     /// Waits until the service has no users left.
     func waitNoUsers(_ scope: Scope) async throws {
         let waiterID: Int? = try withState { state throws(ScopeError) in
-            guard let node = state.nodes[scope.id] else { throw ScopeError(.scopeEnded(scope.name)) }
+            guard let node = state.live(scope) else { throw ScopeError(.scopeEnded(scope.name)) }
             guard node.value != nil else { throw ScopeError(.waitBeforeRegister(scope.name)) }
             return node.phase == .stopping ? nil : state.makeWaiterID()
         }
@@ -135,10 +137,10 @@ final class ScopeRegistry: Sendable {
                 withState { state in
                     if state.cancelledWaiters.remove(waiterID) != nil {
                         continuation.resume(throwing: CancellationError())
-                    } else if state.nodes[scope.id]?.phase != .stopping {
+                    } else if let node = state.live(scope), node.phase != .stopping {
                         state.waiters[waiterID] = Waiter(
                             target: scope.id, user: scope.id, holdsEdge: false, continuation: .noUsers(continuation))
-                        state.nodes[scope.id]?.noUsersWaiters.insert(waiterID)
+                        node.noUsersWaiters.insert(waiterID)
                     } else {
                         continuation.resume()
                     }

@@ -28,14 +28,16 @@ public final class Scope: Sendable, CustomStringConvertible {
     }
 
     let registry: ScopeRegistry
-    let id: NodeID
+    /// The scope's node in the registry's graph, only touched under the registry's lock.
+    let node: NodeState
+    var id: NodeID { node.id }
     let kind: NodeKind
     /// The job queue of the root body or a usage block; `nil` for services.
     let mailbox: ScopeMailbox?
 
-    init(registry: ScopeRegistry, id: NodeID, name: String, kind: NodeKind, mailbox: ScopeMailbox?) {
+    init(registry: ScopeRegistry, node: NodeState, name: String, kind: NodeKind, mailbox: ScopeMailbox?) {
         self.registry = registry
-        self.id = id
+        self.node = node
         self.name = name
         self.kind = kind
         self.mailbox = mailbox
