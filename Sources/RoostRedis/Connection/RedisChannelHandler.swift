@@ -9,29 +9,17 @@ final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// A command waiting for its reply.
+    /// A command waiting for its reply: slot `index` of the batch it was written in.
     struct Request {
-        let name: String
-        let completion: Completion
+        let batch: PipelineBatch
+        let index: Int
         var timeout: Scheduled<Void>?
-    }
 
-    /// Where a command's outcome goes.
-    enum Completion: Sendable {
-        /// A promise of its own.
-        case single(EventLoopPromise<RESPValue>)
-        /// Slot `index` of a pipeline's batch, which completes once, with every outcome.
-        case batch(PipelineBatch, index: Int)
+        /// The command's name, for errors.
+        var name: String { batch.commands[index].name }
 
-        func succeed(_ value: RESPValue) { complete(.success(value)) }
-        func fail(_ error: any Error) { complete(.failure(error)) }
-
-        func complete(_ result: Result<RESPValue, any Error>) {
-            switch self {
-            case .single(let promise): promise.completeWith(result)
-            case .batch(let batch, let index): batch.complete(index, with: result)
-            }
-        }
+        func succeed(_ value: RESPValue) { batch.complete(index, with: .success(value)) }
+        func fail(_ error: any Error) { batch.complete(index, with: .failure(error)) }
     }
 
     private var stateMachine = RedisConnectionStateMachine<Request>()
@@ -58,54 +46,69 @@ final class RedisChannelHandler: ChannelInboundHandler {
         self.context = nil
     }
 
-    /// One command to write: its name (for errors), encoded bytes already in the batch
-    /// buffer, its promise and deadline, and how many pub/sub confirmations answer it
-    /// (0 for an ordinary command).
+    /// Commands to write together: their bytes are already encoded, their outcomes go to
+    /// one batch, and their ids run from `firstID` up.
     struct Outgoing: Sendable {
-        let id: UInt64
-        let name: String
-        let completion: Completion
-        let timeout: Duration?
+        let firstID: UInt64
+        let batch: PipelineBatch
+        /// The commands' deadlines.
+        let deadlines: Deadlines
+        /// How many pub/sub confirmations answer each command (0 for an ordinary command).
         var confirmations: Int = 0
     }
 
-    /// Writes `bytes` (one or more encoded commands) and registers their requests, in order.
-    func write(_ bytes: ByteBuffer, commands: [Outgoing]) {
+    /// When the commands of one write time out.
+    enum Deadlines: Sendable {
+        /// All at the same time (or never): one timer for the whole batch, held by the last
+        /// command, which completes last.
+        case shared(Duration?)
+        /// Each at its own time (a pipeline mixing blocking and other commands).
+        case each([Duration?])
+    }
+
+    /// Writes `bytes` (the encoded commands of `outgoing`) and registers their requests, in order.
+    func write(_ bytes: ByteBuffer, _ outgoing: Outgoing) {
+        let batch = outgoing.batch
         guard let context, !stateMachine.isClosed else {
             let error = stateMachine.closeError ?? RedisConnectionError(.closed, address: address)
-            for command in commands { command.completion.fail(error) }
+            for index in batch.commands.indices { batch.complete(index, with: .failure(error)) }
             return
         }
-        // A pipeline whose commands share one deadline gets one timer, held by its last
-        // command (which completes last); otherwise each command gets its own.
-        let sharedTimeout = commands.count > 1 && commands.allSatisfy { $0.timeout == commands[0].timeout }
-            ? commands[0].timeout : nil
-        for (index, command) in commands.enumerated() {
-            var request = Request(name: command.name, completion: command.completion, timeout: nil)
-            if let timeout = command.timeout {
-                if sharedTimeout == nil {
-                    request.timeout = scheduleTimeout(timeout, for: [command], context: context)
-                } else if index == commands.count - 1 {
-                    request.timeout = scheduleTimeout(timeout, for: commands, context: context)
+        let count = batch.commands.count
+        for index in 0..<count {
+            var request = Request(batch: batch, index: index, timeout: nil)
+            switch outgoing.deadlines {
+            case .shared(let timeout?) where index == count - 1:
+                request.timeout = scheduleTimeout(timeout, ids: outgoing.firstID..<outgoing.firstID + UInt64(count), context: context)
+            case .each(let timeouts):
+                if let timeout = timeouts[index] {
+                    let id = outgoing.firstID + UInt64(index)
+                    request.timeout = scheduleTimeout(timeout, ids: id..<id + 1, context: context)
                 }
+            default:
+                break
             }
-            switch stateMachine.send(id: command.id, request: request, confirmations: command.confirmations) {
+            let id = outgoing.firstID + UInt64(index)
+            switch stateMachine.send(id: id, request: request, confirmations: outgoing.confirmations) {
             case .write:
                 break
             case .fail(let error):
                 // Unreachable while open, which the guard above checked.
                 request.timeout?.cancel()
-                command.completion.fail(error)
+                request.fail(error)
             }
         }
         context.write(wrapOutboundOut(bytes), promise: nil)
         scheduleFlush(context: context)
     }
 
-    private func scheduleTimeout(_ timeout: Duration, for commands: [Outgoing], context: ChannelHandlerContext) -> Scheduled<Void> {
+    /// Fails the commands `ids` still waiting once `timeout` has passed.
+    private func scheduleTimeout(_ timeout: Duration, ids: Range<UInt64>, context: ChannelHandlerContext) -> Scheduled<Void> {
         context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
-            for command in commands {
-                self.abandon(id: command.id, error: RedisTimeoutError(command: command.name, timeout: timeout))
+            for id in ids {
+                guard let request = self.stateMachine.abandon(id: id) else { continue }
+                request.timeout?.cancel()
+                request.fail(RedisTimeoutError(command: request.name, timeout: timeout))
             }
         }
     }
@@ -125,7 +128,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     func abandon(id: UInt64, error: any Error) {
         guard let request = stateMachine.abandon(id: id) else { return }
         request.timeout?.cancel()
-        request.completion.fail(error)
+        request.fail(error)
     }
 
     /// Closes the connection, failing every command in flight.
@@ -164,9 +167,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
             request.timeout?.cancel()
             switch value.withoutAttributes {
             case .simpleError(let message), .bulkError(let message):
-                request.completion.fail(RedisServerError(serverMessage: String(buffer: message), command: request.name))
+                request.fail(RedisServerError(serverMessage: String(buffer: message), command: request.name))
             default:
-                request.completion.succeed(value)
+                request.succeed(value)
             }
         case .push(let value):
             onPush(value)
@@ -191,28 +194,31 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private func fail(_ requests: [Request], with error: any Error) {
         for request in requests {
             request.timeout?.cancel()
-            request.completion.fail(error)
+            request.fail(error)
         }
     }
 }
 
-/// The outcomes of a pipeline's commands, delivered through one promise once the last of
-/// them is answered, failed or abandoned: a pipeline of N commands costs one promise and
-/// one wake-up of its caller, not N.
+/// Commands written together and their outcomes, delivered through one promise once the
+/// last of them is answered, failed or abandoned: a pipeline of N commands costs one
+/// promise and one wake-up of its caller, not N.
 ///
-/// `@unchecked Sendable`: the caller creates it and only reads ``promise``'s future
-/// afterwards; ``complete(_:with:)`` runs only on the connection's event loop, through the
+/// `@unchecked Sendable`: the caller creates it and afterwards only reads ``promise``'s
+/// future; the outcomes are recorded only on the connection's event loop, through the
 /// channel handler, so the mutable state is never touched from two threads.
 final class PipelineBatch: @unchecked Sendable {
+    /// The commands, in the order they were written (their names go into errors).
+    let commands: [RedisCommand]
     let promise: EventLoopPromise<[Result<RESPValue, any Error>]>
     private var results: [Result<RESPValue, any Error>]
     private var remaining: Int
 
-    init(count: Int, promise: EventLoopPromise<[Result<RESPValue, any Error>]>) {
+    init(_ commands: [RedisCommand], promise: EventLoopPromise<[Result<RESPValue, any Error>]>) {
+        self.commands = commands
         self.promise = promise
         // Placeholders: every slot is completed exactly once before the promise is.
-        results = Array(repeating: .success(.null), count: count)
-        remaining = count
+        results = Array(repeating: .success(.null), count: commands.count)
+        remaining = commands.count
     }
 
     /// Records the outcome of command `index`; the last one completes the promise.

@@ -143,7 +143,7 @@ public final class RedisConnection: Sendable {
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
         return try await instruments.measure(command.name) {
-            try await submit(buffer, CollectionOfOne(command), timeout: timeout)[0].get()
+            try await submit(buffer, [command], timeout: timeout)[0].get()
         }
     }
 
@@ -208,39 +208,41 @@ public final class RedisConnection: Sendable {
 
     /// Hands encoded commands to the channel handler and waits for all their outcomes.
     /// Cancelling the task abandons the commands that have not completed.
+    ///
     /// `bytes` holds the encoded `commands`; `timeout` overrides each one's default.
     private func submit(
-        _ bytes: ByteBuffer, _ commands: some Collection<RedisCommand>, timeout: Duration?
+        _ bytes: ByteBuffer, _ commands: [RedisCommand], timeout: Duration?
     ) async throws -> [Result<RESPValue, any Error>] {
         try Task.checkCancellation()
         let eventLoop = channel.eventLoop
         let firstID = nextID.add(UInt64(commands.count), ordering: .relaxed).oldValue
-        // The commands complete one batch, whose promise the caller waits on.
-        let batch = PipelineBatch(count: commands.count, promise: eventLoop.makePromise())
-        var outgoing: [RedisChannelHandler.Outgoing] = []
-        outgoing.reserveCapacity(commands.count)
-        for (offset, command) in commands.enumerated() {
-            outgoing.append(
-                .init(
-                    id: firstID + UInt64(offset), name: command.name, completion: .batch(batch, index: offset),
-                    timeout: timeout ?? defaultTimeout(for: command)))
-        }
+        let batch = PipelineBatch(commands, promise: eventLoop.makePromise())
+        let outgoing = RedisChannelHandler.Outgoing(firstID: firstID, batch: batch, deadlines: deadlines(of: commands, timeout))
         let handler = self.handler
-        let commands = outgoing
+        let ids = firstID..<firstID + UInt64(commands.count)
         let abandon: @Sendable () -> Void = {
             eventLoop.execute {
-                for command in commands { handler.value.abandon(id: command.id, error: CancellationError()) }
+                for id in ids { handler.value.abandon(id: id, error: CancellationError()) }
             }
         }
         // One wait for the whole batch; every command completes (reply, error, deadline,
         // cancellation or close), so this cannot hang.
         return try await withTaskCancellationHandler {
-            eventLoop.execute { handler.value.write(bytes, commands: commands) }
+            eventLoop.execute { handler.value.write(bytes, outgoing) }
             if Task.isCancelled { abandon() }
             return try await batch.promise.futureResult.get()
         } onCancel: {
             abandon()
         }
+    }
+
+    /// The deadlines of `commands`: `timeout` for all, or each one's default (shared
+    /// unless blocking and other commands are mixed).
+    private func deadlines(of commands: [RedisCommand], _ timeout: Duration?) -> RedisChannelHandler.Deadlines {
+        if let timeout { return .shared(timeout) }
+        let first = defaultTimeout(for: commands[0])
+        guard commands.contains(where: { defaultTimeout(for: $0) != first }) else { return .shared(first) }
+        return .each(commands.map(defaultTimeout(for:)))
     }
 
     /// Hands one command to the channel handler without waiting: commands written by
@@ -251,16 +253,16 @@ public final class RedisConnection: Sendable {
     func write(_ command: RedisCommand, confirmations: Int) -> EventLoopFuture<RESPValue> {
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
-        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+        let batch = PipelineBatch([command], promise: channel.eventLoop.makePromise())
         let outgoing = RedisChannelHandler.Outgoing(
-            id: nextID.add(1, ordering: .relaxed).oldValue, name: command.name, completion: .single(promise),
-            timeout: defaultTimeout(for: command), confirmations: confirmations)
+            firstID: nextID.add(1, ordering: .relaxed).oldValue, batch: batch,
+            deadlines: .shared(defaultTimeout(for: command)), confirmations: confirmations)
         let handler = self.handler
         let bytes = buffer
         // Always through `execute`, never inline: tasks enqueued on the loop run in
         // the order they were enqueued, which keeps the call order.
-        channel.eventLoop.execute { handler.value.write(bytes, commands: [outgoing]) }
-        return promise.futureResult
+        channel.eventLoop.execute { handler.value.write(bytes, outgoing) }
+        return batch.promise.futureResult.flatMapThrowing { try $0[0].get() }
     }
 
     func setNegotiatedVersion(_ version: RedisConnectionConfiguration.ProtocolVersion) {

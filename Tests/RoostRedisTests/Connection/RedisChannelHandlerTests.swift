@@ -25,36 +25,24 @@ struct RedisChannelHandlerTests {
             pushed = { [unowned self] in self.pushes.append($0) }
         }
 
-        /// Sends commands through the handler; returns their futures.
+        /// Sends commands through the handler as one write, as a pipeline; returns each
+        /// command's future (they complete together, when the batch does).
         func send(_ commands: [RedisCommand], timeout: Duration? = nil, confirmations: Int = 0) -> [EventLoopFuture<RESPValue>] {
-            var bytes = ByteBuffer()
-            var outgoing: [RedisChannelHandler.Outgoing] = []
-            var promises: [EventLoopPromise<RESPValue>] = []
-            for command in commands {
-                command.encode(into: &bytes)
-                nextID += 1
-                promises.append(channel.eventLoop.makePromise())
-                outgoing.append(
-                    .init(
-                        id: nextID, name: command.name, completion: .single(promises[promises.count - 1]),
-                        timeout: timeout, confirmations: confirmations))
-            }
-            handler.write(bytes, commands: outgoing)
-            return promises.map(\.futureResult)
+            let batch = sendBatch(commands, timeout: timeout, confirmations: confirmations)
+            return commands.indices.map { index in batch.flatMapThrowing { try $0[index].get() } }
         }
 
         /// Sends commands as one pipeline batch, as `RedisConnection.pipeline` does; returns
         /// the batch's future.
-        func sendBatch(_ commands: [RedisCommand], timeout: Duration? = nil) -> EventLoopFuture<[Result<RESPValue, any Error>]> {
+        func sendBatch(
+            _ commands: [RedisCommand], timeout: Duration? = nil, confirmations: Int = 0
+        ) -> EventLoopFuture<[Result<RESPValue, any Error>]> {
             var bytes = ByteBuffer()
-            let batch = PipelineBatch(count: commands.count, promise: channel.eventLoop.makePromise())
-            var outgoing: [RedisChannelHandler.Outgoing] = []
-            for (index, command) in commands.enumerated() {
-                command.encode(into: &bytes)
-                nextID += 1
-                outgoing.append(.init(id: nextID, name: command.name, completion: .batch(batch, index: index), timeout: timeout))
-            }
-            handler.write(bytes, commands: outgoing)
+            for command in commands { command.encode(into: &bytes) }
+            let batch = PipelineBatch(commands, promise: channel.eventLoop.makePromise())
+            handler.write(
+                bytes, .init(firstID: nextID + 1, batch: batch, deadlines: .shared(timeout), confirmations: confirmations))
+            nextID += UInt64(commands.count)
             return batch.promise.futureResult
         }
 
@@ -248,7 +236,7 @@ struct RedisChannelHandlerTests {
     @Test("abandoning a command (cancellation) fails it at once")
     func abandon() throws {
         let harness = try Harness()
-        let futures = harness.send([RedisCommand("GET", "a"), RedisCommand("GET", "b")])
+        let futures = harness.send([RedisCommand("GET", "a")]) + harness.send([RedisCommand("GET", "b")])
         harness.handler.abandon(id: 1, error: CancellationError())
         guard case .failure(is CancellationError) = result(futures[0]) else {
             Issue.record("not cancelled")
