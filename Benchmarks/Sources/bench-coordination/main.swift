@@ -66,6 +66,7 @@ for _ in 0..<4 {
     let strategies: [(String, RateLimitStrategy)] = [
         ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
         ("limiter-sliding-window", .slidingWindow(limit: 1_000_000_000, window: .seconds(600))),
+        ("limiter-approximate-sliding-window", .approximateSlidingWindow(limit: 50_000_000, window: .seconds(600))),
         ("limiter-token-bucket", .tokenBucket(capacity: 1_000_000_000, refill: 1, interval: .seconds(1))),
     ]
     for (name, strategy) in strategies {
