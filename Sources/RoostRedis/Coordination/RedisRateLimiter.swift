@@ -197,8 +197,9 @@ public final class RedisRateLimiter: RateLimiter {
     /// remainder in (-1, 0], kept only when a token takes a fractional number of ms) is
     /// the bucket's debt, the ms the missing tokens take to come back (the generic cell
     /// rate algorithm, with the key's expiry as the server's clock). ARGV cost, capacity,
-    /// refill, interval in ms; returns allowed, remaining, retry ms. A check costs `PTTL`
-    /// and, when allowed, `SET PX` (plus `GET` of the remainder for fractional ms per token).
+    /// refill, interval in ms; returns allowed, remaining, retry ms. When a token takes a
+    /// whole number of ms, a check costs `PTTL` and, when allowed, `PEXPIRE` (`SET PX` for
+    /// a new key); otherwise `PTTL`, `GET` and `SET PX`.
     static let tokenBucketScript = RedisScript(
         """
         local cost, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -212,7 +213,11 @@ public final class RedisRateLimiter: RateLimiter {
           return {0, math.floor((burst - debt) / per + 1e-9), math.ceil(after - burst)}
         end
         local ms = math.ceil(after)
-        redis.call('SET', KEYS[1], whole and '' or after - ms, 'PX', ms)
+        if whole and debt > 0 then
+          redis.call('PEXPIRE', KEYS[1], ms)
+        else
+          redis.call('SET', KEYS[1], whole and '' or after - ms, 'PX', ms)
+        end
         return {1, math.floor((burst - after) / per + 1e-9), 0}
         """)
 }
