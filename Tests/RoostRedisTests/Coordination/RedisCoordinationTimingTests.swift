@@ -109,20 +109,20 @@ struct RedisCoordinationTimingTests {
     @Test func tokenBucketKeepsTheRemainderOfFractionalMilliseconds() async throws {
         let connection = try await connectToTestServer()
         let namespace = "\(uniqueKeyPrefix()):rate:"
-        // 3 tokens a second: one takes 333.33 ms.
+        // 3 tokens per 100 s: one takes 33,333.33 ms (slow, so that no stall lets the key expire).
         let limiter = RedisRateLimiter(
-            client: connection, strategy: .tokenBucket(capacity: 3, refill: 3, interval: .seconds(1)), namespace: namespace)
+            client: connection, strategy: .tokenBucket(capacity: 3, refill: 3, interval: .seconds(100)), namespace: namespace)
         #expect(try await limiter.acquire("k", cost: 2) == RateLimitResult(allowed: true, remaining: 1, retryAfter: .zero))
-        // 666.67 ms of debt: the key expires in 667 ms and holds -0.33.
+        // 66,666.67 ms of debt: the key expires in 66,667 ms and holds -0.33.
         let remainder = try #require(try await connection.send(RedisCommand("GET", .string("\(namespace)k"))).string.flatMap(Double.init))
         #expect(remainder < -0.3 && remainder > -0.4)
-        // 599.67 ms of debt: 1.2 tokens left, one allowed, then 0.2.
-        #expect(try await connection.send(RedisCommand("PEXPIRE", .string("\(namespace)k"), 600)).integer == 1)
+        // 59,999.67 ms of debt: 1.2 tokens left, one allowed, then 0.2.
+        #expect(try await connection.send(RedisCommand("PEXPIRE", .string("\(namespace)k"), 60_000)).integer == 1)
         #expect(try await limiter.acquire("k") == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
         let denied = try await limiter.acquire("k")
         #expect(denied.allowed == false && denied.remaining == 0)
-        // The next token in 333.33 × 0.8 = 266.67 ms, less what a slow runner spent meanwhile.
-        #expect(denied.retryAfter > .milliseconds(100) && denied.retryAfter <= .milliseconds(267))
+        // The next token in 33,333.33 × 0.8 = 26,666.67 ms, less what a slow runner spent meanwhile.
+        #expect(denied.retryAfter > .seconds(20) && denied.retryAfter <= .milliseconds(26_667))
         try await connection.close()
     }
 
