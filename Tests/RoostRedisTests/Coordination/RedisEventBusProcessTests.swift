@@ -29,7 +29,7 @@ struct RedisEventBusProcessTests {
         let url = try TestServer.redis.url().absoluteString
         let namespace = "\(uniqueKeyPrefix()):events:"
         try await withTestEventBus({ $0.namespace = namespace }) { bus in
-            let mode = SubscriptionMode.durable(group: Self.group, redeliverAfter: .seconds(2), maxDeliveries: Self.maxDeliveries)
+            let mode = SubscriptionMode.durable(group: Self.group, redeliverAfter: .seconds(3), maxDeliveries: Self.maxDeliveries)
             try await bus.subscribe(to: Numbered.self, mode: mode) { _ in }  // creates the group before the events
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for part in 0..<10 {
@@ -42,9 +42,9 @@ struct RedisEventBusProcessTests {
             let connection = try await connectToTestServer()
             let stream = bus.stream(Numbered.eventType)
 
-            // Each process: 4 subscriptions, redelivery after 2 s, 3 deliveries at most. The
+            // Each process: 4 subscriptions, redelivery after 3 s, 3 deliveries at most. The
             // victim stops at the first event each subscription is handed after it handled 300.
-            let arguments = [url, namespace, Self.group, "2000", "\(Self.maxDeliveries)", "\(Self.workersEach)"]
+            let arguments = [url, namespace, Self.group, "3000", "\(Self.maxDeliveries)", "\(Self.workersEach)"]
             try await withStressProcess(arguments + ["300"], executable: "roost-bus-consumer") { victim in
                 try await withStressProcess(arguments + ["0"], executable: "roost-bus-consumer") { first in
                     try await withStressProcess(arguments + ["0"], executable: "roost-bus-consumer") { second in
@@ -55,7 +55,7 @@ struct RedisEventBusProcessTests {
                         victim.kill()
                         try await victim.waitUntilEnded()
                         // The events the victim held died with it delivered and unacknowledged:
-                        // they are pending with its consumers (read within the 2 s before the
+                        // they are pending with its consumers (read within the 3 s before the
                         // survivors may reclaim them).
                         let held = Set(numbers(victim.lines.value, "holding"))
                         let owners = try await pendingOwners(of: held, stream: stream, on: connection)
