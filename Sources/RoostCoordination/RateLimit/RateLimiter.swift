@@ -75,7 +75,7 @@ public enum RateLimitStrategy: Sendable, Hashable {
     /// - Never more than `limit` units in any one fixed window, and never more than
     ///   `2 × limit` in any span of length `window` (the exact log guarantees `limit`).
     /// - When the previous window's units were in fact spread evenly, the estimate is the
-    ///   exact sliding count; when they bunched at its end, it under-counts them and lets
+    ///   exact sliding count (rounded down); when they bunched at its end, it under-counts them and lets
     ///   more through (up to the bound above); when they bunched at its start, it
     ///   over-counts and denies early.
     /// - State per key is two counts and a start, whatever the rate, and a check costs
