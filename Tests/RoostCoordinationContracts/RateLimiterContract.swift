@@ -105,11 +105,13 @@ public enum RateLimiterContract {
             #expect(try await limiter.acquire(key, cost: 5) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
             // 17.5 s: a quarter overlaps: floor(2.5) + 5 = 7 used.
             try await env.time.advance(.milliseconds(2_500))
-            #expect(try await limiter.acquire(key, cost: 4) == RateLimitResult(allowed: false, remaining: 3, retryAfter: .milliseconds(501)))
+            #expect(
+                try await limiter.acquire(key, cost: 4) == RateLimitResult(allowed: false, remaining: 3, retryAfter: .milliseconds(501)))
             #expect(try await limiter.acquire(key, cost: 3) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
             // 22.5 s: [10, 20) with its 8 units is the previous window, three quarters overlap: 6 used.
             try await env.time.advance(.seconds(5))
-            #expect(try await limiter.acquire(key, cost: 6) == RateLimitResult(allowed: false, remaining: 4, retryAfter: .milliseconds(1_251)))
+            #expect(
+                try await limiter.acquire(key, cost: 6) == RateLimitResult(allowed: false, remaining: 4, retryAfter: .milliseconds(1_251)))
             #expect(try await limiter.acquire(key, cost: 4) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
             // 42.5 s: two whole windows idle, nothing counts any more.
             try await env.time.advance(.seconds(20))

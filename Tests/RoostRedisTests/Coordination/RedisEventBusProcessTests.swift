@@ -34,7 +34,9 @@ struct RedisEventBusProcessTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for part in 0..<10 {
                     group.addTask {
-                        for number in stride(from: part, to: Self.events, by: 10) { try await bus.publish(Numbered(number: number)) }
+                        for number in stride(from: part, to: Self.events, by: 10) {
+                            try await bus.publish(Numbered(number: number))
+                        }
                     }
                 }
                 try await group.waitForAll()
@@ -62,7 +64,7 @@ struct RedisEventBusProcessTests {
                         #expect(Set(owners.keys) == held)
 
                         let wanted = Set(0..<Self.events).subtracting(Self.poison)
-                        try await pollUntil("every event was handled or dead-lettered", within: .seconds(45), every: .milliseconds(200)) {
+                        try await pollUntil("all handled or dead-lettered", within: .seconds(45), every: .milliseconds(200)) {
                             let handled = Set(numbers(first.lines.value + second.lines.value + victim.lines.value, "handled"))
                             let dead = try await bus.deadLetters(of: Numbered.self, group: Self.group)
                             return handled.isSuperset(of: wanted) && dead.count >= Self.poison.count
