@@ -38,6 +38,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     "RoostLogging": [serviceLifecycle, log],
     "RoostRedis": [
         .product(name: "NIOEmbedded", package: "swift-nio"), nioPosix, "RoostCoordinationContracts", "roost-lock-stress",
+        "roost-bus-consumer",
         .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"), "RoostScope",
     ],
@@ -207,6 +208,10 @@ let package = Package(
         // One OS process of the multi-process lock safety test (RoostRedisTests spawns it).
         .executableTarget(
             name: "roost-lock-stress", dependencies: ["RoostRedis"], path: "Tests/RoostLockStress",
+            swiftSettings: roostSettings),
+        // One consumer process of the multi-process durable event bus test (RoostRedisTests spawns it).
+        .executableTarget(
+            name: "roost-bus-consumer", dependencies: ["RoostRedis"], path: "Tests/RoostBusConsumer",
             swiftSettings: roostSettings),
         // One OS process of the two-process migration test (RoostSQLTests spawns it).
         .executableTarget(

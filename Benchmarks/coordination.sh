@@ -23,7 +23,8 @@ import sys
 r = json.loads(sys.argv[1])
 results = {"lock": {"roost": r["lock"], "raw floor (SET NX + EVALSHA)": r["lock-floor"],
                     "ratio": round(r["lock"] / r["lock-floor"], 2)}}
-for name in ("limiter-fixed-window", "limiter-sliding-window", "limiter-token-bucket"):
+for name in ("limiter-fixed-window", "limiter-sliding-window", "limiter-approximate-sliding-window", "limiter-token-bucket",
+             "limiter-token-bucket-fractional"):
     results[name] = {"roost": r[name], "raw floor (one EVALSHA)": r["limiter-floor"],
                      "ratio": round(r[name] / r["limiter-floor"], 2)}
 for mode in ("broadcast", "durable"):

@@ -88,6 +88,53 @@ public enum RateLimiterContract {
             let denied = try await limiter.acquire(key)
             #expect(denied.allowed == false && denied.retryAfter > .seconds(300))  // about the window; a loaded runner is slow
         },
+        ContractCase("approximate sliding window: the previous window counts in proportion to its overlap", needsPreciseTime: true) { env in
+            let limiter = try await env.makeLimiter(.approximateSlidingWindow(limit: 10, window: .seconds(10)))
+            let key = env.key("approximate")
+            // 0 s: the first fixed window [0, 10) fills up.
+            #expect(try await limiter.acquire(key, cost: 6) == RateLimitResult(allowed: true, remaining: 4, retryAfter: .zero))
+            #expect(try await limiter.acquire(key, cost: 4) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+            // Full: the window must end, then its 10 units must weigh less than 10.
+            #expect(
+                try await limiter.acquire(key) == RateLimitResult(allowed: false, remaining: 0, retryAfter: .milliseconds(10_001)))
+            // 10 s: [0, 10) is the previous window and still overlaps completely.
+            try await env.time.advance(.seconds(10))
+            #expect(try await limiter.acquire(key) == RateLimitResult(allowed: false, remaining: 0, retryAfter: .milliseconds(1)))
+            // 15 s: half of it overlaps, so 5 of its units count.
+            try await env.time.advance(.seconds(5))
+            #expect(try await limiter.acquire(key, cost: 5) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+            // 17.5 s: a quarter overlaps: floor(2.5) + 5 = 7 used.
+            try await env.time.advance(.milliseconds(2_500))
+            #expect(
+                try await limiter.acquire(key, cost: 4) == RateLimitResult(allowed: false, remaining: 3, retryAfter: .milliseconds(501)))
+            #expect(try await limiter.acquire(key, cost: 3) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+            // 22.5 s: [10, 20) with its 8 units is the previous window, three quarters overlap: 6 used.
+            try await env.time.advance(.seconds(5))
+            #expect(
+                try await limiter.acquire(key, cost: 6) == RateLimitResult(allowed: false, remaining: 4, retryAfter: .milliseconds(1_251)))
+            #expect(try await limiter.acquire(key, cost: 4) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+            // 42.5 s: two whole windows idle, nothing counts any more.
+            try await env.time.advance(.seconds(20))
+            #expect(try await limiter.acquire(key, cost: 10) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+        },
+        ContractCase("approximate sliding window: exact counts under concurrency") { env in
+            let limiter = try await env.makeLimiter(.approximateSlidingWindow(limit: 50, window: .seconds(600)))
+            let key = env.key("approximate-hot")
+            let allowed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var count = 0
+                        for _ in 0..<10 where try await limiter.acquire(key).allowed { count += 1 }
+                        return count
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(allowed == 50)
+            let denied = try await limiter.acquire(key, cost: 2)
+            #expect(denied.allowed == false && denied.remaining == 0)
+            #expect(denied.retryAfter > .seconds(300))  // the window's end and then some; a loaded runner is slow
+        },
         ContractCase("exact counts under concurrency") { env in
             let limiter = try await env.makeLimiter(.fixedWindow(limit: 100, window: .seconds(600)))
             let key = env.key("hot")

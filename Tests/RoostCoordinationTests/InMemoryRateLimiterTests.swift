@@ -148,3 +148,45 @@ private func approximatelyEqual(_ lhs: Duration, _ rhs: Duration) -> Bool {
         try await check.run(RateLimiterContractEnvironment(time: .manual(clock)) { InMemoryRateLimiter(strategy: $0, clock: clock) })
     }
 }
+
+@Suite struct ApproximateSlidingWindowTests {
+    let strategy = RateLimitStrategy.approximateSlidingWindow(limit: 10, window: .seconds(10))
+
+    /// Units bunched at the end of a window count as if spread over it: the estimate lets
+    /// more through than the exact log would, but never more than the limit per fixed window.
+    @Test func unitsBunchedAtAWindowsEndAreUnderCountedWithinTheBound() async throws {
+        let clock = ManualClock()
+        let approximate = InMemoryRateLimiter(strategy: strategy, clock: clock)
+        let exact = InMemoryRateLimiter(strategy: .slidingWindow(limit: 10, window: .seconds(10)), clock: clock)
+        for limiter in [approximate, exact] { #expect(try limiter.acquire("k", cost: 1).allowed) }
+        clock.advance(by: .milliseconds(9_900))
+        for limiter in [approximate, exact] { #expect(try limiter.acquire("k", cost: 9).remaining == 0) }
+        clock.advance(by: .milliseconds(5_100))
+        // 15 s: the exact log still holds the 9 units of 9.9 s; the estimate counts half of all 10.
+        #expect(try exact.acquire("k", cost: 2).allowed == false)
+        #expect(try approximate.acquire("k", cost: 5) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+        // 14 units between 5 s and 15 s: over the limit, under twice the limit.
+        #expect(try approximate.acquire("k", cost: 1).allowed == false)
+    }
+
+    @Test func resetForgetsTheKey() async throws {
+        let limiter = InMemoryRateLimiter(strategy: strategy, clock: ManualClock())
+        #expect(try limiter.acquire("k", cost: 10).allowed)
+        #expect(try limiter.acquire("k", cost: 1).allowed == false)
+        limiter.reset("k")
+        #expect(try limiter.acquire("k", cost: 10).allowed)
+    }
+
+    @Test func keysIdleForTwoWindowsAreSweptAndOthersKept() async throws {
+        let clock = ManualClock()
+        let limiter = InMemoryRateLimiter(strategy: strategy, clock: clock)
+        for index in 0..<1_000 { _ = try limiter.acquire("old:\(index)", cost: 1) }
+        clock.advance(by: .seconds(10))
+        for index in 0..<1_000 { _ = try limiter.acquire("recent:\(index)", cost: 10) }
+        clock.advance(by: .seconds(10))
+        for index in 0..<100 { _ = try limiter.acquire("fresh:\(index)", cost: 1) }
+        // The old keys' windows are over; the recent ones still weigh as previous windows.
+        #expect(limiter.trackedKeyCount == 1_100)
+        #expect(try limiter.acquire("recent:0", cost: 1).allowed == false)
+    }
+}

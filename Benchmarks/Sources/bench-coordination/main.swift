@@ -66,7 +66,10 @@ for _ in 0..<4 {
     let strategies: [(String, RateLimitStrategy)] = [
         ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
         ("limiter-sliding-window", .slidingWindow(limit: 1_000_000_000, window: .seconds(600))),
+        ("limiter-approximate-sliding-window", .approximateSlidingWindow(limit: 50_000_000, window: .seconds(600))),
         ("limiter-token-bucket", .tokenBucket(capacity: 1_000_000_000, refill: 1, interval: .seconds(1))),
+        // 3 tokens a second: a token takes a fractional number of ms, which costs a GET more.
+        ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
     ]
     for (name, strategy) in strategies {
         current[name] = try await measure { connection, client, _ in

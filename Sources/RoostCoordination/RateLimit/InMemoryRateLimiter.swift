@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A ``RateLimiter`` held in this process's memory, counting per key with a fixed window,
-/// a sliding window or a token bucket: the embedded default for a service that runs on
+/// a sliding window (exact or approximate) or a token bucket: the embedded default for a service that runs on
 /// one machine.
 ///
 /// Time is read from the injected clock, so tests move it by hand. Keys whose window has
@@ -15,6 +15,13 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
     fileprivate struct Window {
         var start: C.Instant
         var count: Int
+    }
+
+    /// The two fixed windows an approximate sliding window estimates from.
+    fileprivate struct WindowPair {
+        var start: C.Instant
+        var previous: Int
+        var current: Int
     }
 
     fileprivate struct Bucket {
@@ -45,6 +52,7 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
         var windows: [String: Window] = [:]
         var buckets: [String: Bucket] = [:]
         var logs: [String: SlidingLog] = [:]
+        var pairs: [String: WindowPair] = [:]
         var sweepThreshold = 1_024
     }
 
@@ -65,7 +73,7 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
     }
 
     /// The number of keys currently tracked, including ones not yet swept.
-    public var trackedKeyCount: Int { state.withLock { $0.windows.count + $0.buckets.count + $0.logs.count } }
+    public var trackedKeyCount: Int { state.withLock { $0.keyCount } }
 
     /// Tries to consume `cost` units for `key`; see ``RateLimiter/acquire(_:cost:)``.
     public func acquire(_ key: String, cost: Int) throws -> RateLimitResult {
@@ -84,6 +92,8 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
                 return state.tokenBucket(key, cost: cost, capacity: capacity, perSecond: perSecond, at: now)
             case .slidingWindow(let limit, let length):
                 return state.slidingWindow(key, cost: cost, limit: limit, length: length, at: now)
+            case .approximateSlidingWindow(let limit, let length):
+                return state.approximateSlidingWindow(key, cost: cost, limit: limit, length: length, at: now)
             }
         }
     }
@@ -94,6 +104,7 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
             state.windows.removeValue(forKey: key)
             state.buckets.removeValue(forKey: key)
             state.logs.removeValue(forKey: key)
+            state.pairs.removeValue(forKey: key)
         }
     }
 }
@@ -106,6 +117,8 @@ extension InMemoryRateLimiter where C == ContinuousClock {
 }
 
 extension InMemoryRateLimiter.State {
+    var keyCount: Int { windows.count + buckets.count + logs.count + pairs.count }
+
     mutating func fixedWindow(_ key: String, cost: Int, limit: Int, length: Duration, at now: C.Instant) -> RateLimitResult {
         var window = windows[key] ?? InMemoryRateLimiter.Window(start: now, count: 0)
         if window.start.advanced(by: length) <= now { window = .init(start: now, count: 0) }
@@ -153,15 +166,40 @@ extension InMemoryRateLimiter.State {
         return RateLimitResult(allowed: false, remaining: limit - log.total, retryAfter: retryAfter)
     }
 
+    /// See ``RateLimitStrategy/approximateSlidingWindow(limit:window:)``.
+    mutating func approximateSlidingWindow(
+        _ key: String, cost: Int, limit: Int, length: Duration, at now: C.Instant
+    ) -> RateLimitResult {
+        var pair = pairs[key] ?? InMemoryRateLimiter.WindowPair(start: now, previous: 0, current: 0)
+        let elapsed = pair.start.duration(to: now)
+        if elapsed >= length * 2 {
+            pair = .init(start: now, previous: 0, current: 0)
+        } else if elapsed >= length {
+            pair = .init(start: pair.start.advanced(by: length), previous: pair.current, current: 0)
+        }
+        let estimate = SlidingWindowEstimate(
+            limit: limit, cost: cost, previous: pair.previous, current: pair.current,
+            left: length - pair.start.duration(to: now), window: length)
+        if estimate.allows {
+            pair.current += cost
+            pairs[key] = pair
+            return RateLimitResult(allowed: true, remaining: limit - estimate.used - cost, retryAfter: .zero)
+        }
+        pairs[key] = pair
+        return RateLimitResult(allowed: false, remaining: max(0, limit - estimate.used), retryAfter: estimate.retryAfter)
+    }
+
     /// Drops keys that hold no information any more (ended windows, refilled buckets)
     /// once the table has doubled since the last sweep.
     mutating func sweepIfLarge(strategy: RateLimitStrategy, at now: C.Instant) {
-        guard windows.count + buckets.count + logs.count >= sweepThreshold else { return }
+        guard keyCount >= sweepThreshold else { return }
         switch strategy {
         case .fixedWindow(_, let length):
             windows = windows.filter { $0.value.start.advanced(by: length) > now }
         case .slidingWindow(_, let length):
             logs = logs.filter { entry in entry.value.entries.last.map { $0.at.advanced(by: length) > now } ?? false }
+        case .approximateSlidingWindow(_, let length):
+            pairs = pairs.filter { $0.value.start.advanced(by: length * 2) > now }
         case .tokenBucket(let capacity, let refill, let interval):
             let perSecond = Double(refill) / interval.secondsValue
             buckets = buckets.filter { entry in
@@ -169,7 +207,7 @@ extension InMemoryRateLimiter.State {
                 return entry.value.tokens + elapsed * perSecond < Double(capacity)
             }
         }
-        sweepThreshold = max(1_024, (windows.count + buckets.count + logs.count) * 2)
+        sweepThreshold = max(1_024, keyCount * 2)
     }
 }
 

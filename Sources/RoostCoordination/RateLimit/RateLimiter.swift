@@ -57,11 +57,48 @@ public enum RateLimitStrategy: Sendable, Hashable {
     /// until exactly `window` after it was consumed, so there is no burst of twice the
     /// limit across a window boundary, as a fixed window allows.
     case slidingWindow(limit: Int, window: Duration)
+    /// At most about `limit` units in any span of length `window` ending now, estimated
+    /// from two counters instead of a log: the sliding window counter.
+    ///
+    /// A key's time is cut into consecutive fixed windows of length `window`, the first
+    /// starting at the key's first request (and again at the first request after two idle
+    /// windows). A request at a point `elapsed` into the current window sees
+    ///
+    ///     used = floor(previous × (window − elapsed) / window) + current
+    ///
+    /// where `current` and `previous` are the units consumed in the current and the
+    /// previous fixed window: the previous window counts in proportion to how much of it
+    /// the sliding window still overlaps, as if its units had been spread evenly across
+    /// it. The request is allowed when `used + cost <= limit`.
+    ///
+    /// What it guarantees, compared with the exact ``slidingWindow(limit:window:)``:
+    /// - Never more than `limit` units in any one fixed window, and never more than
+    ///   `2 × limit` in any span of length `window` (the exact log guarantees `limit`).
+    /// - When the previous window's units were in fact spread evenly, the estimate is the
+    ///   exact sliding count (rounded down); when they bunched at its end, it under-counts them and lets
+    ///   more through (up to the bound above); when they bunched at its start, it
+    ///   over-counts and denies early.
+    /// - State per key is two counts and a start, whatever the rate, and a check costs
+    ///   about what a ``fixedWindow(limit:window:)`` check does; the exact log keeps one
+    ///   entry per request for a window. Prefer this for high limits and rates, the exact
+    ///   log where `limit` must hold for every span.
+    ///
+    /// `limit` may be at most ``approximateSlidingWindowMaximumLimit`` (the Redis
+    /// implementation packs both counts into one integer).
+    ///
+    /// ```swift
+    /// let limiter = InMemoryRateLimiter(strategy: .approximateSlidingWindow(limit: 600, window: .seconds(60)))
+    /// ```
+    case approximateSlidingWindow(limit: Int, window: Duration)
+
+    /// The largest `limit` of an ``approximateSlidingWindow(limit:window:)``: 2^26 − 1
+    /// (67,108,863), so that `previous × (limit + 1) + current` stays exact in a double.
+    public static let approximateSlidingWindowMaximumLimit = (1 << 26) - 1
 
     /// The largest cost a single request may ever have.
     public var maximumCost: Int {
         switch self {
-        case .fixedWindow(let limit, _), .slidingWindow(let limit, _): limit
+        case .fixedWindow(let limit, _), .slidingWindow(let limit, _), .approximateSlidingWindow(let limit, _): limit
         case .tokenBucket(let capacity, _, _): capacity
         }
     }
@@ -73,6 +110,10 @@ public enum RateLimitStrategy: Sendable, Hashable {
             precondition(limit > 0 && window > .zero, "fixed window needs a positive limit and window")
         case .slidingWindow(let limit, let window):
             precondition(limit > 0 && window > .zero, "sliding window needs a positive limit and window")
+        case .approximateSlidingWindow(let limit, let window):
+            precondition(
+                limit > 0 && limit <= Self.approximateSlidingWindowMaximumLimit && window > .zero,
+                "approximate sliding window needs a positive window and a limit from 1 to 67,108,863")
         case .tokenBucket(let capacity, let refill, let interval):
             precondition(capacity > 0 && refill > 0 && interval > .zero, "token bucket needs positive capacity and refill rate")
         }

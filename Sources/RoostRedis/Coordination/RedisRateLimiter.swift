@@ -4,8 +4,9 @@ import RoostCoordination
 /// and strategy shares one count per key.
 ///
 /// Each check is one Lua script, so concurrent checks from many processes count exactly.
-/// Time is the server's (`PTTL` for fixed windows, `TIME` for sliding windows and token
-/// buckets), so clock skew between processes does not matter.
+/// Time is the server's (the key's `PTTL` for fixed windows, approximate sliding windows
+/// and token buckets, `TIME` for exact sliding windows), so clock skew between processes
+/// does not matter.
 ///
 /// ```swift
 /// let limiter = RedisRateLimiter(client: pool, strategy: .fixedWindow(limit: 100, window: .seconds(60)))
@@ -44,6 +45,10 @@ public final class RedisRateLimiter: RateLimiter {
         switch strategy {
         case .fixedWindow(let limit, let window):
             reply = try await Self.fixedWindowScript.run(
+                on: client, keys: [namespace + key],
+                arguments: [.integer(Int64(cost)), .integer(Int64(limit)), .integer(window.redisMilliseconds)])
+        case .approximateSlidingWindow(let limit, let window):
+            reply = try await Self.approximateSlidingWindowScript.run(
                 on: client, keys: [namespace + key],
                 arguments: [.integer(Int64(cost)), .integer(Int64(limit)), .integer(window.redisMilliseconds)])
         case .slidingWindow(let limit, let window):
@@ -151,32 +156,68 @@ public final class RedisRateLimiter: RateLimiter {
         return {0, limit - total, window}
         """)
 
-    /// KEYS[1] a string `tokens:updated` (tokens left, as a decimal number, and the
-    /// server ms of the last update); ARGV cost, capacity, refill, interval in ms. The key
-    /// expires once the bucket would be full again; returns allowed, remaining, retry ms.
-    /// Each check costs `TIME`, `GET` and `SET PX`.
+    /// KEYS[1] `previous × (limit + 1) + current`: the units of the previous and the
+    /// current fixed window packed into one integer, expiring two windows after the current
+    /// window started, so that its `PTTL` tells where in the window the request falls (more
+    /// than a window left: inside it; less: it has ended and becomes the previous one;
+    /// none: both are over). ARGV cost, limit, window in ms; returns allowed, remaining,
+    /// retry ms. Inside a window an allowed request is `PTTL` and `INCRBY`, as cheap as a
+    /// fixed window; a denied one is taken back with `DECRBY`.
+    static let approximateSlidingWindowScript = RedisScript(
+        """
+        local cost, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local scale = limit + 1
+        local ttl = redis.call('PTTL', KEYS[1])
+        local previous, current, left
+        if ttl > window then
+          local packed = redis.call('INCRBY', KEYS[1], cost) - cost
+          current = packed % scale
+          previous, left = (packed - current) / scale, ttl - window
+        elseif ttl > 0 then
+          previous, current, left = tonumber(redis.call('GET', KEYS[1])) % scale, 0, ttl
+        else
+          redis.call('SET', KEYS[1], cost, 'PX', 2 * window)
+          return {1, limit - cost, 0}
+        end
+        local used = math.floor(previous * left / window) + current
+        if used + cost <= limit then
+          if ttl <= window then redis.call('SET', KEYS[1], previous * scale + cost, 'PX', left + window) end
+          return {1, limit - used - cost, 0}
+        end
+        if ttl > window then redis.call('DECRBY', KEYS[1], cost) end
+        local room = limit - cost - current
+        local remaining = math.max(0, limit - used)
+        if room >= 0 then return {0, remaining, math.floor(left - (room + 1) * window / previous) + 1} end
+        room = limit - cost
+        if current <= room then return {0, remaining, left} end
+        return {0, remaining, left + math.floor(window - (room + 1) * window / current) + 1}
+        """)
+
+    /// KEYS[1] expires when the bucket is full again: its `PTTL` plus the value (a
+    /// remainder in (-1, 0], kept only when a token takes a fractional number of ms) is
+    /// the bucket's debt, the ms the missing tokens take to come back (the generic cell
+    /// rate algorithm, with the key's expiry as the server's clock). ARGV cost, capacity,
+    /// refill, interval in ms; returns allowed, remaining, retry ms. When a token takes a
+    /// whole number of ms, a check costs `PTTL` and, when allowed, `PEXPIRE` (`SET PX` for
+    /// a new key); otherwise `PTTL`, `GET` and `SET PX`.
     static let tokenBucketScript = RedisScript(
         """
         local cost, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local rate = tonumber(ARGV[3]) / tonumber(ARGV[4])
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-        local tokens, updated = capacity, now
-        local state = redis.call('GET', KEYS[1])
-        if state then
-          local t, u = string.match(state, '^([^:]+):(.+)$')
-          tokens, updated = tonumber(t), tonumber(u)
-          if tokens == nil or updated == nil then tokens, updated = capacity, now end
+        local per = tonumber(ARGV[4]) / tonumber(ARGV[3])
+        local whole = per % 1 == 0
+        local debt = redis.call('PTTL', KEYS[1])
+        if debt > 0 and not whole then debt = debt + (tonumber(redis.call('GET', KEYS[1])) or 0) end
+        if debt < 0 then debt = 0 end
+        local burst, after = capacity * per, debt + cost * per
+        if after > burst + 1e-6 then
+          return {0, math.floor((burst - debt) / per + 1e-9), math.ceil(after - burst)}
         end
-        tokens = math.min(capacity, tokens + math.max(0, now - updated) * rate)
-        local allowed, retry = 0, 0
-        if tokens >= cost then
-          tokens = tokens - cost
-          allowed = 1
+        local ms = math.ceil(after)
+        if whole and debt > 0 then
+          redis.call('PEXPIRE', KEYS[1], ms)
         else
-          retry = math.ceil((cost - tokens) / rate)
+          redis.call('SET', KEYS[1], whole and '' or after - ms, 'PX', ms)
         end
-        redis.call('SET', KEYS[1], string.format('%.17g:%.17g', tokens, now), 'PX', math.ceil((capacity - tokens) / rate) + 1)
-        return {allowed, math.floor(tokens), retry}
+        return {1, math.floor((burst - after) / per + 1e-9), 0}
         """)
 }

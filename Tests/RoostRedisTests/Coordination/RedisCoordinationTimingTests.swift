@@ -60,6 +60,10 @@ struct RedisCoordinationTimingTests {
         (RateLimitStrategy.fixedWindow(limit: 2, window: .seconds(600)), RateLimitStrategy.fixedWindow(limit: 2, window: .milliseconds(300))),
         (.tokenBucket(capacity: 2, refill: 1, interval: .seconds(600)), .tokenBucket(capacity: 2, refill: 1, interval: .milliseconds(300))),
         (.slidingWindow(limit: 2, window: .seconds(600)), .slidingWindow(limit: 2, window: .milliseconds(300))),
+        (
+            .approximateSlidingWindow(limit: 2, window: .seconds(600)),
+            .approximateSlidingWindow(limit: 2, window: .milliseconds(300))
+        ),
     ])
     func deniedRequestsAreAllowedAgainAfterRetryAfter(_ strategies: (long: RateLimitStrategy, short: RateLimitStrategy))
         async throws
@@ -69,10 +73,57 @@ struct RedisCoordinationTimingTests {
         #expect(try await long.acquire("k", cost: 2).allowed)
         let denied = try await long.acquire("k")
         #expect(denied.allowed == false)
-        #expect(denied.retryAfter > .seconds(500) && denied.retryAfter <= .seconds(600))
+        // At most the window (the approximate window waits one millisecond more, until the
+        // ended window's two units weigh less than two).
+        #expect(denied.retryAfter > .seconds(500) && denied.retryAfter <= .seconds(600) + .milliseconds(1))
         let short = RedisRateLimiter(client: connection, strategy: strategies.short, namespace: "\(uniqueKeyPrefix()):rate:")
         #expect(try await short.acquire("k", cost: 2).allowed)
         try await pollUntil { try await short.acquire("k").allowed }
+        try await connection.close()
+    }
+
+    /// The approximate sliding window's clock is its key's expiry: moving the expiry moves
+    /// the key to another point of its windows, exactly.
+    @Test func approximateSlidingWindowWeighsThePreviousWindowByTheKeysExpiry() async throws {
+        let connection = try await connectToTestServer()
+        let namespace = "\(uniqueKeyPrefix()):rate:"
+        let limiter = RedisRateLimiter(
+            client: connection, strategy: .approximateSlidingWindow(limit: 100, window: .seconds(600)), namespace: namespace)
+        #expect(try await limiter.acquire("k", cost: 40) == RateLimitResult(allowed: true, remaining: 60, retryAfter: .zero))
+        #expect(try #require(try await remaining(connection, "\(namespace)k")) > .seconds(600))
+        // 440 s into the next window: 160 s of the first one still overlap, 40 × 160 / 600 = 10.67.
+        #expect(try await connection.send(RedisCommand("PEXPIRE", .string("\(namespace)k"), 160_000)).integer == 1)
+        #expect(try await limiter.acquire("k") == RateLimitResult(allowed: true, remaining: 89, retryAfter: .zero))
+        let left = try #require(try await remaining(connection, "\(namespace)k"))
+        #expect(left > .seconds(700) && left <= .seconds(760))
+        // 11 used: 90 more must wait until the old units weigh at most 9, 10 s from now.
+        let denied = try await limiter.acquire("k", cost: 90)
+        #expect(denied.allowed == false && denied.remaining == 89)
+        #expect(denied.retryAfter > .seconds(9) && denied.retryAfter <= .milliseconds(10_001))
+        #expect(try await limiter.acquire("k", cost: 89) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+        try await connection.close()
+    }
+
+    /// The token bucket's debt is its key's expiry, plus the sub-millisecond remainder the
+    /// key holds when a token takes a fractional number of milliseconds.
+    @Test func tokenBucketKeepsTheRemainderOfFractionalMilliseconds() async throws {
+        let connection = try await connectToTestServer()
+        let namespace = "\(uniqueKeyPrefix()):rate:"
+        // 3 tokens per 100 s: one takes 33,333.33 ms (slow, so that no stall lets the key expire).
+        let limiter = RedisRateLimiter(
+            client: connection, strategy: .tokenBucket(capacity: 3, refill: 3, interval: .seconds(100)), namespace: namespace)
+        #expect(try await limiter.acquire("k", cost: 2) == RateLimitResult(allowed: true, remaining: 1, retryAfter: .zero))
+        // 66,666.67 ms of debt: the key expires in 66,667 ms and holds -0.33.
+        let value = try await connection.send(RedisCommand("GET", .string("\(namespace)k"))).string
+        let remainder = try #require(value.flatMap(Double.init))
+        #expect(remainder < -0.3 && remainder > -0.4)
+        // 59,999.67 ms of debt: 1.2 tokens left, one allowed, then 0.2.
+        #expect(try await connection.send(RedisCommand("PEXPIRE", .string("\(namespace)k"), 60_000)).integer == 1)
+        #expect(try await limiter.acquire("k") == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
+        let denied = try await limiter.acquire("k")
+        #expect(denied.allowed == false && denied.remaining == 0)
+        // The next token in 33,333.33 × 0.8 = 26,666.67 ms, less what a slow runner spent meanwhile.
+        #expect(denied.retryAfter > .seconds(20) && denied.retryAfter <= .milliseconds(26_667))
         try await connection.close()
     }
 

@@ -92,15 +92,16 @@ struct StressProcessError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Runs a long-lived stress process in `body`'s scope: `body` gets the lines the process
-/// has printed so far and its id (from its first line), and may SIGKILL it. The process
-/// runs through RoostTasks' `ProcessCommand`, which reaps it; it is killed when the
-/// scope ends if it still runs.
+/// Runs a long-lived test process (`roost-lock-stress` unless `executable` names
+/// another) in `body`'s scope: `body` gets the lines the process has printed so far and
+/// its id (the last field of its first line), and may SIGKILL it. The process runs
+/// through RoostTasks' `ProcessCommand`, which reaps it; it is killed when the scope ends
+/// if it still runs.
 func withStressProcess<R: Sendable>(
-    _ arguments: [String], _ body: (StressProcessHandle) async throws -> R
+    _ arguments: [String], executable: String = "roost-lock-stress", _ body: (StressProcessHandle) async throws -> R
 ) async throws -> R {
     let handle = StressProcessHandle()
-    let command = ProcessCommand(try builtExecutable("roost-lock-stress").path, arguments)
+    let command = ProcessCommand(try builtExecutable(executable).path, arguments)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             // Killing it makes run() throw: that is how this process is meant to end.
@@ -132,7 +133,7 @@ final class StressProcessHandle: Sendable {
             guard !ended.value else { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw StressProcessError(description: "roost-lock-stress printed no line (ended: \(ended.value))")
+        throw StressProcessError(description: "the process printed no line (ended: \(ended.value))")
     }
 
     /// The process id, the last field of the first line.
