@@ -93,6 +93,11 @@ struct MySQLConnectionStateMachine {
     /// Whether TLS was established, so secrets may travel without further protection.
     private(set) var isEncrypted = false
     private var expectedSequenceID: UInt8 = 0
+    /// The result columns of each open prepared statement, as last described by the
+    /// server. With MariaDB's metadata cache (``MySQLCapabilities/mariaDBCacheMetadata``)
+    /// an execution's result leaves its column definitions out unless they changed, and
+    /// the rows are read with these.
+    private var statementColumns: [UInt32: [MySQLColumn]] = [:]
     private let credentials: Credentials
 
     init(credentials: Credentials) {
@@ -159,7 +164,13 @@ struct MySQLConnectionStateMachine {
         }
         switch command {
         case .quit: state = .closed
-        case .closeStatement: state = .ready
+        case .closeStatement(let id):
+            statementColumns[id] = nil
+            state = .ready
+        case .resetConnection:
+            // The server drops every prepared statement.
+            statementColumns.removeAll()
+            state = .running(Running(command: command, streaming: streaming))
         default: state = .running(Running(command: command, streaming: streaming))
         }
         var out = ByteBuffer()
@@ -348,17 +359,34 @@ struct MySQLConnectionStateMachine {
                 }
                 var buffer = payload
                 let count = try buffer.readLengthEncodedInteger("column count")
+                var metadataFollows = true
+                // With the metadata cache every result set says whether its column
+                // definitions follow (a text query's always do).
+                if capabilities.contains(.mariaDBCacheMetadata) {
+                    guard let flag = buffer.readInteger(as: UInt8.self) else {
+                        throw MySQLProtocolError.truncated("result set header")
+                    }
+                    metadataFollows = flag != 0
+                }
                 guard count > 0, count <= Self.maximumColumnCount, buffer.readableBytes == 0 else {
                     throw MySQLProtocolError(.malformed, "column count \(count)")
                 }
-                running.current.columns.reserveCapacity(Int(count))
-                running.phase = .columnDefinitions(remaining: Int(count))
+                if metadataFollows {
+                    running.current.columns.reserveCapacity(Int(count))
+                    running.phase = .columnDefinitions(remaining: Int(count))
+                } else {
+                    running.current.columns = try cachedColumns(for: running.command, count: Int(count))
+                    running.phase = .rows
+                }
             }
         case .columnDefinitions(let remaining):
             running.current.columns.append(try MySQLColumn(payload: payload))
             if remaining > 1 {
                 running.phase = .columnDefinitions(remaining: remaining - 1)
             } else {
+                if case .execute(let statement, _) = running.command, capabilities.contains(.mariaDBCacheMetadata) {
+                    statementColumns[statement.id] = running.current.columns
+                }
                 running.phase = capabilities.contains(.deprecateEOF) ? .rows : .columnsEOF
             }
         case .columnsEOF:
@@ -434,8 +462,10 @@ struct MySQLConnectionStateMachine {
             throw MySQLProtocolError(.unexpected, "result set in answer to COM_STMT_PREPARE")
         }
         guard let next else {
+            let statement = running.statement!
+            if capabilities.contains(.mariaDBCacheMetadata) { statementColumns[statement.id] = statement.columns }
             state = .ready
-            return .statementPrepared(running.statement!)
+            return .statementPrepared(statement)
         }
         running.phase = next
         state = .running(running)
@@ -461,6 +491,19 @@ struct MySQLConnectionStateMachine {
     }
 
     // MARK: - Helpers
+
+    /// The columns of an execution whose result left them out: those the server last
+    /// described for its statement.
+    private func cachedColumns(for command: MySQLCommand, count: Int) throws -> [MySQLColumn] {
+        guard case .execute(let statement, _) = command, let columns = statementColumns[statement.id] else {
+            throw MySQLProtocolError(.unexpected, "a result without column definitions for a statement never described")
+        }
+        guard columns.count == count else {
+            throw MySQLProtocolError(
+                .malformed, "a result of \(count) columns without definitions, for a statement of \(columns.count)")
+        }
+        return columns
+    }
 
     private mutating func send(_ payload: ByteBuffer) -> Action {
         var out = ByteBuffer()

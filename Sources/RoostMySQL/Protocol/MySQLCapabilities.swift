@@ -58,6 +58,7 @@ struct MySQLCapabilities: OptionSet, Sendable, Hashable {
     static let clientDefault: MySQLCapabilities = [
         .clientMySQL, .longFlag, .protocol41, .transactions, .secureConnection, .multiResults,
         .psMultiResults, .pluginAuth, .connectAttributes, .pluginAuthLengthEncodedClientData, .deprecateEOF,
+        .mariaDBCacheMetadata,
     ]
 }
 

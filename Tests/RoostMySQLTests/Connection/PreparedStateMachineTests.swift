@@ -77,6 +77,58 @@ struct PreparedStateMachineTests {
         #expect(machine.isReady)
     }
 
+    @Test("with MariaDB's metadata cache, results leave out column definitions the client already has")
+    func cachedMetadata() throws {
+        // A MariaDB greeting: CLIENT_MYSQL clear, extended capabilities offered.
+        let capabilities = MySQLCapabilities.clientDefault.subtracting(.clientMySQL).union(.connectWithDB)
+        var machine = try T.readyMachine(capabilities: capabilities)
+        #expect(machine.capabilities.contains(.mariaDBCacheMetadata))
+        let statement = try Self.prepare(&machine, classicEOF: false)
+        func execute(_ packets: [(inout ByteBuffer) -> Void]) throws -> MySQLConnectionStateMachine.Action {
+            _ = try T.sent(machine.start(.execute(statement, [.int(5)])))
+            var last: MySQLConnectionStateMachine.Action = .wait
+            for (index, encode) in packets.enumerated() { last = machine.packetReceived(T.packet(UInt8(index + 1), encode)) }
+            return last
+        }
+        let end: (inout ByteBuffer) -> Void = { MySQLOKPacket().encode(header: 0xFE, into: &$0) }
+        let idOnly: (inout ByteBuffer) -> Void = { $0.writeBytes([0x00, 0b0000_0000, 5, 0, 0, 0, 0, 0, 0, 0]) }
+
+        // No definitions follow: the row is read with the columns from the prepare.
+        var action = try execute([
+            { $0.writeLengthEncodedInteger(2); $0.writeInteger(UInt8(0)) },
+            { $0.writeBytes([0x00, 0b0000_1000, 5, 0, 0, 0, 0, 0, 0, 0]) }, end,
+        ])
+        guard case .commandSucceeded(let first) = action else { Issue.record("\(action)"); return }
+        #expect(first.columns == [Self.idColumn, Self.whenColumn])
+        #expect(try first.rows[0]["id"].decode(Int.self) == 5)
+        #expect(try first.rows[0]["at"].isNull)
+
+        // The table changed: the server describes the result again, and the next result
+        // without definitions is read with the new ones.
+        action = try execute([
+            { $0.writeLengthEncodedInteger(1); $0.writeInteger(UInt8(1)) }, { Self.idColumn.encode(into: &$0) }, idOnly, end,
+        ])
+        guard case .commandSucceeded = action else { Issue.record("\(action)"); return }
+        action = try execute([{ $0.writeLengthEncodedInteger(1); $0.writeInteger(UInt8(0)) }, idOnly, end])
+        guard case .commandSucceeded(let third) = action else { Issue.record("\(action)"); return }
+        #expect(third.columns == [Self.idColumn])
+
+        // A text query's result carries the flag too, with its definitions.
+        _ = try T.sent(machine.start(.query("SELECT 5 AS id")))
+        _ = machine.packetReceived(T.packet(1) { $0.writeLengthEncodedInteger(1); $0.writeInteger(UInt8(1)) })
+        _ = machine.packetReceived(T.packet(2) { Self.idColumn.encode(into: &$0) })
+        _ = machine.packetReceived(T.packet(3) { $0.writeLengthEncodedString("5") })
+        action = machine.packetReceived(T.packet(4, end))
+        guard case .commandSucceeded(let text) = action else { Issue.record("\(action)"); return }
+        #expect(try text.rows[0]["id"].decode(Int.self) == 5)
+
+        // A result without definitions whose column count differs from the cached one is
+        // a protocol error that closes the connection.
+        action = try execute([{ $0.writeLengthEncodedInteger(3); $0.writeInteger(UInt8(0)) }])
+        guard case .closeConnection(let error as MySQLProtocolError) = action else { Issue.record("\(action)"); return }
+        #expect(error.message.contains("3 columns"))
+    }
+
     @Test func closeStatementExpectsNoAnswer() throws {
         var machine = try T.readyMachine()
         let close = try T.sent(machine.start(.closeStatement(9)))

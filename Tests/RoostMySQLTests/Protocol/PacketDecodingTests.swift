@@ -43,7 +43,8 @@ struct PacketDecodingTests {
     @Test func greetingRoundTrips() throws {
         let greeting = MySQLHandshake(
             serverVersion: "8.4.0", connectionID: 77, authPluginData: Array(repeating: 0x41, count: 20),
-            capabilities: MySQLCapabilities.clientDefault.union(.ssl), authPluginName: "caching_sha2_password")
+            capabilities: MySQLCapabilities(lower: MySQLCapabilities.clientDefault.lower32).union(.ssl),
+            authPluginName: "caching_sha2_password")
         var wire = ByteBuffer()
         greeting.encode(into: &wire)
         #expect(try MySQLHandshake(payload: wire) == greeting)
