@@ -96,10 +96,11 @@ struct RedisCoordinationTimingTests {
         #expect(try await limiter.acquire("k") == RateLimitResult(allowed: true, remaining: 89, retryAfter: .zero))
         let left = try #require(try await remaining(connection, "\(namespace)k"))
         #expect(left > .seconds(700) && left <= .seconds(760))
-        // 11 used: 90 more must wait until the old units weigh at most 9, 10 s from now.
+        // 11 used: 90 more must wait until the old units weigh at most 9, 10 s after the
+        // previous check (less when a loaded machine stalls between the two checks).
         let denied = try await limiter.acquire("k", cost: 90)
         #expect(denied.allowed == false && denied.remaining == 89)
-        #expect(denied.retryAfter > .seconds(9) && denied.retryAfter <= .milliseconds(10_001))
+        #expect(denied.retryAfter > .seconds(5) && denied.retryAfter <= .milliseconds(10_001))
         #expect(try await limiter.acquire("k", cost: 89) == RateLimitResult(allowed: true, remaining: 0, retryAfter: .zero))
         try await connection.close()
     }
