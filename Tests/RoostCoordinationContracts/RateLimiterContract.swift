@@ -74,16 +74,7 @@ public enum RateLimiterContract {
         ContractCase("sliding window: exact counts under concurrency") { env in
             let limiter = try await env.makeLimiter(.slidingWindow(limit: 50, window: .seconds(600)))
             let key = env.key("sliding-hot")
-            let allowed = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<8 {
-                    group.addTask {
-                        var count = 0
-                        for _ in 0..<10 where try await limiter.acquire(key).allowed { count += 1 }
-                        return count
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let allowed = try await allowedConcurrently(limiter, key: key, tasks: 8, attempts: 10)
             #expect(allowed == 50)
             let denied = try await limiter.acquire(key)
             #expect(denied.allowed == false && denied.retryAfter > .seconds(300))  // about the window; a loaded runner is slow
@@ -120,16 +111,7 @@ public enum RateLimiterContract {
         ContractCase("approximate sliding window: exact counts under concurrency") { env in
             let limiter = try await env.makeLimiter(.approximateSlidingWindow(limit: 50, window: .seconds(600)))
             let key = env.key("approximate-hot")
-            let allowed = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<8 {
-                    group.addTask {
-                        var count = 0
-                        for _ in 0..<10 where try await limiter.acquire(key).allowed { count += 1 }
-                        return count
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let allowed = try await allowedConcurrently(limiter, key: key, tasks: 8, attempts: 10)
             #expect(allowed == 50)
             let denied = try await limiter.acquire(key, cost: 2)
             #expect(denied.allowed == false && denied.remaining == 0)
@@ -138,16 +120,7 @@ public enum RateLimiterContract {
         ContractCase("exact counts under concurrency") { env in
             let limiter = try await env.makeLimiter(.fixedWindow(limit: 100, window: .seconds(600)))
             let key = env.key("hot")
-            let allowed = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<10 {
-                    group.addTask {
-                        var count = 0
-                        for _ in 0..<15 where try await limiter.acquire(key).allowed { count += 1 }
-                        return count
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let allowed = try await allowedConcurrently(limiter, key: key, tasks: 10, attempts: 15)
             #expect(allowed == 100)
         },
         ContractCase("bad costs are typed errors") { env in
@@ -162,4 +135,19 @@ public enum RateLimiterContract {
             #expect(try await limiter.acquire(key, cost: 5).allowed)
         },
     ]
+}
+
+/// How many single-unit requests for `key` `limiter` allows when `tasks` tasks each make
+/// `attempts` of them at once.
+private func allowedConcurrently(_ limiter: any RateLimiter, key: String, tasks: Int, attempts: Int) async throws -> Int {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for _ in 0..<tasks {
+            group.addTask {
+                var count = 0
+                for _ in 0..<attempts where try await limiter.acquire(key).allowed { count += 1 }
+                return count
+            }
+        }
+        return try await group.reduce(0, +)
+    }
 }
