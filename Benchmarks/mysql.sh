@@ -3,12 +3,13 @@
 # statements for the point select), mariadb-slap (C client, text protocol) and aiomysql
 # (asyncio, client-side parameter escaping), CLIENTS concurrent clients with one
 # connection each, against one mariadbd.
-# Usage (through the runner): scripts/bench mysql [CLIENTS] [POINT_QUERIES] [RANGE_QUERIES]
+# Usage (through the runner): scripts/bench mysql [CLIENTS] [POINT_QUERIES] [RANGE_QUERIES] [ROUNDS]
 set -euo pipefail
 ROOT="$1"
 CLIENTS="${2:-16}"
 POINT_QUERIES="${3:-160000}"
 RANGE_QUERIES="${4:-8000}"
+ROUNDS="${5:-3}"
 source "$ROOT/scripts/lib/bench.sh"
 trap roost_stop_servers EXIT
 
@@ -43,21 +44,30 @@ slap_qps() {  # mariadb-slap's queries per second for QUERY, about QUERIES times
     python3 -c "print(round(($after - $before - 1) / $seconds))"
 }
 
+median() { python3 -c 'import statistics, sys; print(round(statistics.median(float(a) for a in sys.argv[1:])))' "$@"; }
+
+# The three clients alternate for ROUNDS rounds, so that all of them see the same drift of
+# the machine's speed, and each one's median is reported.
 results=""
 for mode in point range; do
     if [ "$mode" = point ]; then queries="$POINT_QUERIES"; else queries="$RANGE_QUERIES"; fi
-    roost_log "$mode select, $CLIENTS clients, $queries queries"
-    r="$("$roost" "$url" "$CLIENTS" "$queries" "$mode" | qps)"
     if [ "$mode" = point ]; then
-        c="$(slap_qps "SELECT id, name, value FROM bench_points WHERE id = 500" "$queries")"
+        query="SELECT id, name, value FROM bench_points WHERE id = 500"
     else
-        c="$(slap_qps "SELECT id, name, value FROM bench_points" "$queries")"
+        query="SELECT id, name, value FROM bench_points"
     fi
-    p="$("$py" "$ROOT/Benchmarks/peers/mysql_aiomysql.py" "$url" "$CLIENTS" $((queries / 4)) "$mode" | qps)"
-    results+="${results:+, }\"$mode-select\": {\"roost\": $r, \"mariadb-slap\": $c, \"aiomysql\": $p}"
+    r=() c=() p=()
+    for round in $(seq 1 "$ROUNDS"); do
+        roost_log "$mode select, $CLIENTS clients, $queries queries, round $round of $ROUNDS"
+        r+=("$("$roost" "$url" "$CLIENTS" "$queries" "$mode" | qps)")
+        c+=("$(slap_qps "$query" "$queries")")
+        p+=("$("$py" "$ROOT/Benchmarks/peers/mysql_aiomysql.py" "$url" "$CLIENTS" $((queries / 4)) "$mode" | qps)")
+    done
+    results+="${results:+, }\"$mode-select\": {\"roost\": $(median "${r[@]}"), \"mariadb-slap\": $(median "${c[@]}"), \"aiomysql\": $(median "${p[@]}")}"
+    roost_log "$mode select rounds: roost ${r[*]}; mariadb-slap ${c[*]}; aiomysql ${p[*]}"
 done
 
 cat <<JSON
-{"name": "mysql", "unit": "queries/s", "config": {"clients": $CLIENTS, "point_queries": $POINT_QUERIES, "range_queries": $RANGE_QUERIES, "range_rows": 1000},
+{"name": "mysql", "unit": "queries/s", "config": {"clients": $CLIENTS, "point_queries": $POINT_QUERIES, "range_queries": $RANGE_QUERIES, "range_rows": 1000, "rounds": $ROUNDS},
  "results": {$results}}
 JSON

@@ -96,11 +96,15 @@ roost_install_test_tools() {
     roost_apt_install "${packages[@]}"
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on.
+# Prints a TCP port on 127.0.0.1 that nothing listens on, below the kernel's ephemeral
+# range: a port in that range may be the local end of any outgoing connection (or one in
+# TIME_WAIT), and the server's bind would then fail.
 roost_free_port() {
-    local port
+    local port low
+    low="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+    [ "$low" -gt 10100 ] 2>/dev/null || low=32768
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0

@@ -11,14 +11,19 @@ struct MySQLRequest: Sendable {
     var rows: MySQLRowStreamSink?
 }
 
-/// The NIO shell around ``MySQLConnectionStateMachine``: feeds it packets, executes its
-/// actions and queues commands, running one at a time.
+/// The NIO shell around ``MySQLConnectionStateMachine``: cuts the bytes it reads into
+/// packets, feeds them to the machine, executes its actions and queues commands, running
+/// one at a time.
+///
+/// The packet decoder runs inside the handler rather than as a handler of its own, so a
+/// packet reaches the machine without a trip through the pipeline.
 final class MySQLChannelHandler: ChannelDuplexHandler {
-    typealias InboundIn = MySQLPacket
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = MySQLRequest
     typealias OutboundOut = ByteBuffer
 
     private var stateMachine: MySQLConnectionStateMachine
+    private var decoder: NIOSingleStepByteToMessageProcessor<MySQLPacketDecoder>
     private let loginPromise: EventLoopPromise<MySQLSessionInfo>
     /// Whether the login promise has been completed (either way).
     private var loginCompleted = false
@@ -41,8 +46,11 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
 
     init(
         credentials: MySQLConnectionStateMachine.Credentials, loginPromise: EventLoopPromise<MySQLSessionInfo>,
-        loginTimeout: TimeAmount, logger: Logger, makeTLSHandler: @escaping () throws -> NIOSSLClientHandler? = { nil }
+        loginTimeout: TimeAmount, maximumPacketSize: Int, logger: Logger,
+        makeTLSHandler: @escaping () throws -> NIOSSLClientHandler? = { nil }
     ) {
+        self.decoder = NIOSingleStepByteToMessageProcessor(
+            MySQLPacketDecoder(maximumPacketSize: maximumPacketSize), maximumBufferSize: nil)
         self.makeTLSHandler = makeTLSHandler
         self.stateMachine = MySQLConnectionStateMachine(credentials: credentials)
         self.loginPromise = loginPromise
@@ -104,8 +112,15 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let packet = unwrapInboundIn(data)
-        execute(stateMachine.packetReceived(packet), context: context)
+        // After a failure the stream is out of step: what still arrives is dropped.
+        guard closeReason == nil else { return }
+        do {
+            try decoder.process(buffer: unwrapInboundIn(data)) { packet in
+                execute(stateMachine.packetReceived(packet), context: context)
+            }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -150,6 +165,16 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if closeReason == nil {
+            // The last bytes: whole packets still count, a cut one is a protocol error.
+            do {
+                try decoder.finishProcessing(seenEOF: true) { packet in
+                    execute(stateMachine.packetReceived(packet), context: context)
+                }
+            } catch {
+                errorCaught(context: context, error: error)
+            }
+        }
         shutDown(MySQLConnectionError(.closed, "the server or the network closed the connection"), context: context)
         context.fireChannelInactive()
     }

@@ -85,11 +85,10 @@ public final class MySQLConnection: Sendable {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(MySQLPacketDecoder(maximumPacketSize: maximumPacketSize)),
+                    try channel.pipeline.syncOperations.addHandler(
                         MySQLChannelHandler(
                             credentials: credentials, loginPromise: loginPromise, loginTimeout: loginTimeout,
-                            logger: handlerLogger,
+                            maximumPacketSize: maximumPacketSize, logger: handlerLogger,
                             makeTLSHandler: { try tls.makeHandler(host: host, serverName: tlsServerName) }))
                 }
             }
