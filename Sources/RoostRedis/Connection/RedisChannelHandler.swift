@@ -74,21 +74,19 @@ final class RedisChannelHandler: ChannelInboundHandler {
             for index in batch.commands.indices { batch.complete(index, with: .failure(error)) }
             return
         }
-        let count = batch.commands.count
-        for index in 0..<count {
+        let ids = outgoing.firstID..<outgoing.firstID + UInt64(batch.commands.count)
+        for (index, id) in ids.enumerated() {
             var request = Request(batch: batch, index: index, timeout: nil)
             switch outgoing.deadlines {
-            case .shared(let timeout?) where index == count - 1:
-                request.timeout = scheduleTimeout(timeout, ids: outgoing.firstID..<outgoing.firstID + UInt64(count), context: context)
+            case .shared(let timeout?) where id == ids.upperBound - 1:
+                request.timeout = scheduleTimeout(timeout, ids: ids, context: context)
             case .each(let timeouts):
                 if let timeout = timeouts[index] {
-                    let id = outgoing.firstID + UInt64(index)
                     request.timeout = scheduleTimeout(timeout, ids: id..<id + 1, context: context)
                 }
             default:
                 break
             }
-            let id = outgoing.firstID + UInt64(index)
             switch stateMachine.send(id: id, request: request, confirmations: outgoing.confirmations) {
             case .write:
                 break
