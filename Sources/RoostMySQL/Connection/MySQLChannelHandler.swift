@@ -114,10 +114,17 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // After a failure the stream is out of step: what still arrives is dropped.
         guard closeReason == nil else { return }
+        decodePackets(context: context) { try $0.process(buffer: unwrapInboundIn(data), $1) }
+    }
+
+    /// Runs `step` of the packet decoder, feeding each packet it cuts to the state machine;
+    /// a decoding error closes the connection.
+    private func decodePackets(
+        context: ChannelHandlerContext,
+        _ step: (inout NIOSingleStepByteToMessageProcessor<MySQLPacketDecoder>, (MySQLPacket) throws -> Void) throws -> Void
+    ) {
         do {
-            try decoder.process(buffer: unwrapInboundIn(data)) { packet in
-                execute(stateMachine.packetReceived(packet), context: context)
-            }
+            try step(&decoder) { packet in execute(stateMachine.packetReceived(packet), context: context) }
         } catch {
             errorCaught(context: context, error: error)
         }
@@ -167,13 +174,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if closeReason == nil {
             // The last bytes: whole packets still count, a cut one is a protocol error.
-            do {
-                try decoder.finishProcessing(seenEOF: true) { packet in
-                    execute(stateMachine.packetReceived(packet), context: context)
-                }
-            } catch {
-                errorCaught(context: context, error: error)
-            }
+            decodePackets(context: context) { try $0.finishProcessing(seenEOF: true, $1) }
         }
         shutDown(MySQLConnectionError(.closed, "the server or the network closed the connection"), context: context)
         context.fireChannelInactive()

@@ -103,11 +103,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     /// Fails the commands `ids` still waiting once `timeout` has passed.
     private func scheduleTimeout(_ timeout: Duration, ids: Range<UInt64>, context: ChannelHandlerContext) -> Scheduled<Void> {
         context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
-            for id in ids {
-                guard let request = self.stateMachine.abandon(id: id) else { continue }
-                request.timeout?.cancel()
-                request.fail(RedisTimeoutError(command: request.name, timeout: timeout))
-            }
+            for id in ids { self.abandon(id: id) { RedisTimeoutError(command: $0.name, timeout: timeout) } }
         }
     }
 
@@ -124,9 +120,13 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     /// The caller stopped waiting for command `id`: fail it now, discard its reply later.
     func abandon(id: UInt64, error: any Error) {
+        abandon(id: id) { _ in error }
+    }
+
+    private func abandon(id: UInt64, error: (Request) -> any Error) {
         guard let request = stateMachine.abandon(id: id) else { return }
         request.timeout?.cancel()
-        request.fail(error)
+        request.fail(error(request))
     }
 
     /// Closes the connection, failing every command in flight.

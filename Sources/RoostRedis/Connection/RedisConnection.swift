@@ -214,26 +214,35 @@ public final class RedisConnection: Sendable {
         _ bytes: ByteBuffer, _ commands: [RedisCommand], timeout: Duration?
     ) async throws -> [Result<RESPValue, any Error>] {
         try Task.checkCancellation()
+        let (batch, ids) = enqueue(bytes, commands, deadlines: deadlines(of: commands, timeout))
         let eventLoop = channel.eventLoop
-        let firstID = nextID.add(UInt64(commands.count), ordering: .relaxed).oldValue
-        let batch = PipelineBatch(commands, promise: eventLoop.makePromise())
-        let outgoing = RedisChannelHandler.Outgoing(firstID: firstID, batch: batch, deadlines: deadlines(of: commands, timeout))
         let handler = self.handler
-        let ids = firstID..<firstID + UInt64(commands.count)
-        let abandon: @Sendable () -> Void = {
+        // One wait for the whole batch; every command completes (reply, error, deadline,
+        // cancellation or close), so this cannot hang. A cancellation abandons the
+        // commands after they were written: the loop runs jobs in order.
+        return try await withTaskCancellationHandler {
+            try await batch.promise.futureResult.get()
+        } onCancel: {
             eventLoop.execute {
                 for id in ids { handler.value.abandon(id: id, error: CancellationError()) }
             }
         }
-        // One wait for the whole batch; every command completes (reply, error, deadline,
-        // cancellation or close), so this cannot hang.
-        return try await withTaskCancellationHandler {
-            eventLoop.execute { handler.value.write(bytes, outgoing) }
-            if Task.isCancelled { abandon() }
-            return try await batch.promise.futureResult.get()
-        } onCancel: {
-            abandon()
-        }
+    }
+
+    /// Hands `bytes`, the encoded `commands`, to the channel handler as one batch and
+    /// returns the batch and the commands' ids. Always through `execute`, never inline:
+    /// jobs enqueued on the loop run in the order they were enqueued, so commands reach
+    /// the server in call order, even from different threads.
+    private func enqueue(
+        _ bytes: ByteBuffer, _ commands: [RedisCommand], deadlines: RedisChannelHandler.Deadlines, confirmations: Int = 0
+    ) -> (batch: PipelineBatch, ids: Range<UInt64>) {
+        let firstID = nextID.add(UInt64(commands.count), ordering: .relaxed).oldValue
+        let batch = PipelineBatch(commands, promise: channel.eventLoop.makePromise())
+        let outgoing = RedisChannelHandler.Outgoing(
+            firstID: firstID, batch: batch, deadlines: deadlines, confirmations: confirmations)
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.write(bytes, outgoing) }
+        return (batch, firstID..<firstID + UInt64(commands.count))
     }
 
     /// The deadlines of `commands`: `timeout` for all, or each one's default (shared
@@ -253,15 +262,8 @@ public final class RedisConnection: Sendable {
     func write(_ command: RedisCommand, confirmations: Int) -> EventLoopFuture<RESPValue> {
         var buffer = channel.allocator.buffer(capacity: 64)
         command.encode(into: &buffer)
-        let batch = PipelineBatch([command], promise: channel.eventLoop.makePromise())
-        let outgoing = RedisChannelHandler.Outgoing(
-            firstID: nextID.add(1, ordering: .relaxed).oldValue, batch: batch,
-            deadlines: .shared(defaultTimeout(for: command)), confirmations: confirmations)
-        let handler = self.handler
-        let bytes = buffer
-        // Always through `execute`, never inline: tasks enqueued on the loop run in
-        // the order they were enqueued, which keeps the call order.
-        channel.eventLoop.execute { handler.value.write(bytes, outgoing) }
+        let (batch, _) = enqueue(
+            buffer, [command], deadlines: .shared(defaultTimeout(for: command)), confirmations: confirmations)
         return batch.promise.futureResult.flatMapThrowing { try $0[0].get() }
     }
 
