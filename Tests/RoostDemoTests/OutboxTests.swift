@@ -12,7 +12,8 @@ import Testing
 /// by the outbox relay, and counted once.
 @Suite struct OutboxTests {
     /// The demo's own relay leaves the tests' events alone however slow the machine is;
-    /// the tests run relay passes themselves.
+    /// the tests run relay passes themselves, each with a lock of its own, so that a pass
+    /// never finds the demo's relay holding the shared one (and then publishes nothing).
     static let quietRelay = DemoOptions(writesPerMinute: 10_000, outboxGraceSeconds: 86_400)
 
     @Test func anOrderWhosePublishFailsIsPublishedLaterByTheRelay() async throws {
@@ -20,7 +21,7 @@ import Testing
             try await app.test(.router) { client in
                 let product = try await client.createProduct(name: "Genmaicha", stock: 10)
                 // A desk whose bus is down: the order commits, its event stays in the outbox.
-                let down = parts.coordination.replacingBus(with: UnavailableBus())
+                let down = parts.coordination.replacing(bus: UnavailableBus())
                 let desk = OrderDesk(
                     database: parts.database, coordination: down, lockWait: .seconds(30),
                     queues: ProductQueues(timeout: .seconds(30)), instance: "test", logger: Logger(label: "test"))
@@ -34,7 +35,7 @@ import Testing
                 // the commit.
                 let clock = Box(Outbox.milliseconds())
                 var relay = DemoApplication.outboxRelay(
-                    database: parts.database, coordination: parts.coordination,
+                    database: parts.database, coordination: parts.coordination.replacing(lock: InMemoryLock(clock: .continuous)),
                     settings: DemoSettings(database: DatabaseSettings(), demo: DemoOptions()), logger: Logger(label: "test"))
                 relay.now = { clock.value }
                 #expect(try await relay.publishPending() == 0)
@@ -64,19 +65,19 @@ import Testing
         try await withDemo(demo: Self.quietRelay) { app, parts in
             try await app.test(.router) { client in
                 let product = try await client.createProduct(name: "Hojicha", stock: 10)
-                let down = parts.coordination.replacingBus(with: UnavailableBus())
+                let down = parts.coordination.replacing(bus: UnavailableBus())
                 let desk = OrderDesk(
                     database: parts.database, coordination: down, lockWait: .seconds(30),
                     queues: ProductQueues(timeout: .seconds(30)), instance: "test", logger: Logger(label: "test"))
                 let (order, _) = try await desk.place(NewOrder(productID: Int64(product), quantity: 1, clientToken: "outbox-3"))
+                let lock = InMemoryLock(clock: .continuous)
                 var relay = OutboxRelay(
-                    database: parts.database, bus: UnavailableBus(), lock: parts.coordination.lock, grace: .zero,
-                    logger: Logger(label: "test"))
+                    database: parts.database, bus: UnavailableBus(), lock: lock, grace: .zero, logger: Logger(label: "test"))
                 relay.now = { Outbox.milliseconds() + 1_000 }
                 await #expect(throws: UnavailableBus.Refused.self) { try await relay.publishPending() }
                 #expect(try await Outbox.unsent(in: parts.database) == [try #require(order.id)])
                 // The failed pass released the relay's lock.
-                #expect(try await parts.coordination.lock.isLocked("outbox") == false)
+                #expect(try await lock.isLocked("outbox") == false)
             }
         }
     }
@@ -100,10 +101,10 @@ private struct UnavailableBus: EventBus {
 }
 
 extension Coordination {
-    /// The same backend with another event bus.
-    func replacingBus(with bus: any EventBus) -> Coordination {
+    /// The same backend with another event bus or lock.
+    func replacing(bus: (any EventBus)? = nil, lock: (any DistributedLock)? = nil) -> Coordination {
         Coordination(
-            lock: lock, bus: bus, cache: cache, writeLimiter: writeLimiter, services: services, checks: checks,
-            backend: backend)
+            lock: lock ?? self.lock, bus: bus ?? self.bus, cache: cache, writeLimiter: writeLimiter, services: services,
+            checks: checks, backend: backend)
     }
 }
