@@ -1,7 +1,11 @@
-import RoostSQL
+import Logging
+import NIOPosix
+import PostgresKit
 import RoostTestSupport
 import SQLKit
 import Testing
+
+@testable import RoostSQL
 
 /// Behaviour specific to a PostgreSQL server.
 @Suite(.requires(.postgres)) struct PostgresClientTests {
@@ -23,5 +27,22 @@ import Testing
                 #expect(killed.count == 2)
             }
         }
+    }
+
+    /// postgres-nio loses a statement written after its channel closed; the gate must
+    /// fail it at once instead (the pool can hand out a connection the server ends a
+    /// moment later).
+    @Test(.timeLimit(.minutes(1))) func statementAfterTheConnectionClosedFailsAtOnce() async throws {
+        let server = try #require(try DatabaseURL(TestServer.postgres.url().absoluteString).server)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: .init(
+                host: server.host, port: server.port, username: server.username ?? "postgres",
+                password: server.password, database: server.database, tls: .disable),
+            id: 1, logger: Logger(label: "roost.test"))
+        try await connection.close()
+        let gate = PostgresStatementGate(base: connection.sql(), connection: connection)
+        let error = await #expect(throws: DatabaseError.self) { try await gate.execute(sql: SQLRaw("SELECT 1")) { _ in } }
+        #expect(error?.kind == .connectionFailed && error?.message.contains("before the statement was sent") == true)
     }
 }
