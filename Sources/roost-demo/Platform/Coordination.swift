@@ -21,7 +21,9 @@ struct Coordination: Sendable {
     /// Write requests per client IP.
     let writeLimiter: any RateLimiter
     /// What must run while the demo serves (connection pools, the bus, the cache's
-    /// invalidation listener), in start order.
+    /// invalidation listener), in start order. They stop in reverse order, so the bus's
+    /// listeners stop before the bus does: a listener whose bus ended under it would
+    /// return before being asked to, which its service group reports as a failure.
     let services: [any Service]
     /// Readiness checks beyond the database.
     let checks: [any HealthCheck]
@@ -37,7 +39,7 @@ struct Coordination: Sendable {
         return Coordination(
             lock: InMemoryLock(clock: ContinuousClock(), retryBackoff: queueBackoff), bus: bus, cache: cache,
             writeLimiter: InMemoryRateLimiter(strategy: writeStrategy(writesPerMinute)),
-            services: [CacheInvalidationService(cache: cache), EventBusShutdownService(bus: bus)],
+            services: [EventBusShutdownService(bus: bus), CacheInvalidationService(cache: cache)],
             checks: [], backend: "memory")
     }
 
