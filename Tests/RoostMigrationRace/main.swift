@@ -13,7 +13,20 @@ guard arguments.count == 3, let startMilliseconds = Double(arguments[2]) else {
     FileHandle.standardError.write(Data("usage: roost-migration-race DATABASE_URL START_UNIX_MILLISECONDS\n".utf8))
     exit(2)
 }
-let db = try await DatabaseClient.open(try DatabaseURL(arguments[1]))
+/// Reports a failure on standard error and exits 1, so the test shows what went wrong
+/// rather than a crash report.
+func fail(_ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("roost-migration-race failed: \(error)\n".utf8))
+    exit(1)
+}
+// The other process holds SQLite's write lock for its whole run, which on a loaded
+// machine can outlast the 5 s default wait.
+let db: DatabaseClient
+do {
+    db = try await DatabaseClient.open(try DatabaseURL(arguments[1])) { $0.busyTimeout = .seconds(120) }
+} catch {
+    fail(error)
+}
 let key =
     switch db.engine {
     case .postgres: "BIGSERIAL PRIMARY KEY"
@@ -27,9 +40,13 @@ for version in 2...20 {
             try await tx.execute("INSERT INTO race_items (name) VALUES (\(bind: "v\(version)"))")
         })
 }
-let migrator = try DatabaseMigrator(client: db, migrations: migrations)
-let wait = startMilliseconds / 1_000 - Date().timeIntervalSince1970
-if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) }
-let applied = try await migrator.migrate()
-print("applied " + applied.map(String.init).joined(separator: ","))
-try await db.close()
+do {
+    let migrator = try DatabaseMigrator(client: db, migrations: migrations)
+    let wait = startMilliseconds / 1_000 - Date().timeIntervalSince1970
+    if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) }
+    let applied = try await migrator.migrate()
+    print("applied " + applied.map(String.init).joined(separator: ","))
+    try await db.close()
+} catch {
+    fail(error)
+}
