@@ -72,6 +72,9 @@ struct TestDatabase: Sendable {
             // A loaded runner can hold SQLite's write lock for seconds; the contract is
             // about exact results, not about how long a writer waits.
             configuration.busyTimeout = .seconds(120)
+            // Nor about how fast a loaded PostgreSQL forks a backend: opening a connection
+            // counts against the pool's wait.
+            configuration.poolTimeout = .seconds(60)
         }
     }
 
