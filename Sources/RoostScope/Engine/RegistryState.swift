@@ -78,8 +78,9 @@ struct Waiter {
 ///
 /// A class so that the registry updates it in place, and so that a ``Scope`` can hold its
 /// own node and skip looking it up. `@unchecked Sendable`: scopes carry the reference
-/// across tasks, but every read and write of its state happens while the registry's
-/// mutex is held (inside ``ScopeRegistry/withState(_:)``).
+/// across tasks, but its `let` constants never change after `init`, and every read and
+/// write of its `var` state happens while the registry's mutex is held (inside
+/// ``ScopeRegistry/withState(_:)``).
 final class NodeState: @unchecked Sendable {
     let id: NodeID
     let name: String

@@ -43,7 +43,7 @@ extension ScopeRegistry {
                             waiterID: waiterID, user: user, name: name, keepAlive: keepAlive,
                             continuation: continuation, registry: self
                         ) { node in
-                            let scope = Scope(registry: self, node: node, name: name, kind: .service, mailbox: nil)
+                            let scope = Scope(registry: self, node: node)
                             return { await self.runService(scope, factory: factory) }
                         }
                     }

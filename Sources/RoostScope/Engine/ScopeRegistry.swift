@@ -48,7 +48,7 @@ final class ScopeRegistry: Sendable {
             state.mainID = id
             return node
         }
-        return Scope(registry: self, node: node, name: rootName, kind: .main, mailbox: mailbox)
+        return Scope(registry: self, node: node)
     }
 
     /// Creates the scope for a usage block opened inside `owner`.
@@ -63,7 +63,7 @@ final class ScopeRegistry: Sendable {
             ownerNode.usageChildren.insert(id)
             return node
         }
-        return Scope(registry: self, node: node, name: node.name, kind: .usage, mailbox: mailbox)
+        return Scope(registry: self, node: node)
     }
 
     /// Registers a service's value.

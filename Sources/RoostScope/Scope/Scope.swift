@@ -19,7 +19,7 @@ import Logging
 /// its behalf.
 public final class Scope: Sendable, CustomStringConvertible {
     /// The scope's name: the root name, the service name, or the usage block's name.
-    public let name: String
+    public var name: String { node.name }
     /// A logger whose metadata carries the scope's name under `scope`.
     public var logger: Logger {
         var logger = registry.logger
@@ -28,19 +28,17 @@ public final class Scope: Sendable, CustomStringConvertible {
     }
 
     let registry: ScopeRegistry
-    /// The scope's node in the registry's graph, only touched under the registry's lock.
+    /// The scope's node in the registry's graph. Its constants (id, name, kind, mailbox)
+    /// are read freely; everything else only under the registry's lock.
     let node: NodeState
     var id: NodeID { node.id }
-    let kind: NodeKind
+    var kind: NodeKind { node.kind }
     /// The job queue of the root body or a usage block; `nil` for services.
-    let mailbox: ScopeMailbox?
+    var mailbox: ScopeMailbox? { node.mailbox }
 
-    init(registry: ScopeRegistry, node: NodeState, name: String, kind: NodeKind, mailbox: ScopeMailbox?) {
+    init(registry: ScopeRegistry, node: NodeState) {
         self.registry = registry
         self.node = node
-        self.name = name
-        self.kind = kind
-        self.mailbox = mailbox
     }
 
     /// `Scope(name)`.
