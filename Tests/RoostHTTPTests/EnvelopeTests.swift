@@ -60,6 +60,46 @@ private func object(_ buffer: ByteBuffer) throws -> [String: Any] {
     }
 }
 
+extension EnvelopeTests {
+    private func body(of envelope: Envelope<Product>) async throws -> ByteBuffer {
+        let app = app { $0.get("/w") { _, _ in envelope } }
+        return try await app.test(.router) { client in
+            try await client.execute(uri: "/w", method: .get) { response in
+                #expect(response.status == envelope.status)
+                #expect(response.headers[.contentLength] == String(response.body.readableBytes))
+                return response.body
+            }
+        }
+    }
+
+    private func encoded(_ envelope: Envelope<Product>) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(envelope)
+    }
+
+    @Test func writtenEnvelopeIsWhatTheEncoderWrites() async throws {
+        let envelope = Envelope(
+            code: 0, data: Product(id: 7, name: "☕️ a/b"), msg: "Success", requestID: "019a-7b",
+            extra: ["page": 2, "tags": ["x"]])
+        #expect(try await Data(buffer: body(of: envelope)) == encoded(envelope))
+        let empty = Envelope<Product>(code: 404, data: nil, msg: "Not Found", requestID: "r", status: .notFound)
+        #expect(try await Data(buffer: body(of: empty)) == encoded(empty))
+    }
+
+    @Test func writtenStringsAreEscaped() async throws {
+        let message = "quote \" backslash \\ newline \n tab \t bell \u{7} unit \u{1F} é 😀"
+        let envelope = Envelope<Product>(code: 1, data: nil, msg: message, requestID: "id\"\\")
+        let written = try await body(of: envelope)
+        let parsed = try object(written)
+        #expect(parsed["msg"] as? String == message)
+        #expect(parsed["request_id"] as? String == "id\"\\")
+        #expect(parsed["data"] is NSNull)
+        let reference = try #require(try JSONSerialization.jsonObject(with: encoded(envelope)) as? NSDictionary)
+        #expect(NSDictionary(dictionary: parsed) == reference)
+    }
+}
+
 @Suite struct RequestIDMiddlewareTests {
     private let header = RequestIDMiddleware<BasicRoostRequestContext>.headerName
 

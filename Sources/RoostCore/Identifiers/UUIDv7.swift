@@ -21,6 +21,7 @@ public final class UUIDv7Generator: Sendable {
     private struct State {
         var lastMilliseconds: UInt64 = 0
         var counter: UInt16 = 0
+        var random = RandomPool()
     }
 
     private let state = Mutex(State())
@@ -36,13 +37,59 @@ public final class UUIDv7Generator: Sendable {
 
     /// Returns a new identifier, greater than every one this generator returned before.
     public func next() -> UUID {
-        var random = SystemRandomNumberGenerator()
-        let (milliseconds, counter) = state.withLock { state -> (UInt64, UInt16) in
+        let (high, low) = nextBits()
+        return UUID(uuid: (
+            UInt8(truncatingIfNeeded: high >> 56), UInt8(truncatingIfNeeded: high >> 48),
+            UInt8(truncatingIfNeeded: high >> 40), UInt8(truncatingIfNeeded: high >> 32),
+            UInt8(truncatingIfNeeded: high >> 24), UInt8(truncatingIfNeeded: high >> 16),
+            UInt8(truncatingIfNeeded: high >> 8), UInt8(truncatingIfNeeded: high),
+            UInt8(truncatingIfNeeded: low >> 56), UInt8(truncatingIfNeeded: low >> 48),
+            UInt8(truncatingIfNeeded: low >> 40), UInt8(truncatingIfNeeded: low >> 32),
+            UInt8(truncatingIfNeeded: low >> 24), UInt8(truncatingIfNeeded: low >> 16),
+            UInt8(truncatingIfNeeded: low >> 8), UInt8(truncatingIfNeeded: low)
+        ))
+    }
+
+    /// Returns a new identifier in its canonical lowercase text form
+    /// (`019a7c3e-5b2f-7a01-8c4d-…`), the same as `next().uuidString.lowercased()` without
+    /// the intermediate strings.
+    public func nextString() -> String {
+        let (high, low) = nextBits()
+        return String(unsafeUninitializedCapacity: 36) { text in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            func put(_ bits: UInt64, nibbles: Int) {
+                for shift in stride(from: 4 * (nibbles - 1), through: 0, by: -4) {
+                    text[position] = digits.utf8Start[Int(truncatingIfNeeded: bits >> UInt64(shift)) & 0xF]
+                    position += 1
+                }
+            }
+            func dash() {
+                text[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            put(high >> 32, nibbles: 8)
+            dash()
+            put(high >> 16, nibbles: 4)
+            dash()
+            put(high, nibbles: 4)
+            dash()
+            put(low >> 48, nibbles: 4)
+            dash()
+            put(low, nibbles: 12)
+            return position
+        }
+    }
+
+    /// The identifier's 128 bits: the timestamp, version and counter, then the variant
+    /// and 62 random bits.
+    private func nextBits() -> (high: UInt64, low: UInt64) {
+        state.withLock { state in
             let current = now() & 0xFFFF_FFFF_FFFF
             if current > state.lastMilliseconds {
                 state.lastMilliseconds = current
                 // Start low in the 12-bit space so many ids fit in one millisecond.
-                state.counter = UInt16.random(in: 0..<0x400, using: &random)
+                state.counter = UInt16(truncatingIfNeeded: state.random.next() & 0x3FF)
             } else if state.counter < 0xFFF {
                 state.counter += 1
             } else {
@@ -50,19 +97,10 @@ public final class UUIDv7Generator: Sendable {
                 state.lastMilliseconds += 1
                 state.counter = 0
             }
-            return (state.lastMilliseconds, state.counter)
+            let high = state.lastMilliseconds << 16 | 0x7000 | UInt64(state.counter)
+            let low = 0x8000_0000_0000_0000 | (state.random.next() & 0x3FFF_FFFF_FFFF_FFFF)
+            return (high, low)
         }
-        let tail = random.next() as UInt64
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index))) }
-        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 8)
-        bytes[7] = UInt8(truncatingIfNeeded: counter)
-        for index in 0..<8 { bytes[8 + index] = UInt8(truncatingIfNeeded: tail >> (56 - 8 * UInt64(index))) }
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)
-        return UUID(uuid: (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-        ))
     }
 
     /// The creation time encoded in a version 7 UUID, or `nil` for other versions.

@@ -59,13 +59,6 @@ public struct Envelope<Payload: Encodable & Sendable>: Encodable, Sendable, Resp
         try container.encode(requestID, forKey: .requestID)
         try container.encodeIfPresent(extra, forKey: .extra)
     }
-
-    /// Encodes the envelope with the context's response encoder and sets ``status``.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try context.responseEncoder.encode(self, from: request, context: context)
-        response.status = status
-        return response
-    }
 }
 
 /// An envelope without a payload, for errors and acknowledgements.

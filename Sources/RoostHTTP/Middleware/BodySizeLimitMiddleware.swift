@@ -20,20 +20,19 @@ public struct BodySizeLimitMiddleware<Context: RequestContext>: RouterMiddleware
         self.maxBytes = maxBytes
     }
 
-    /// Checks the declared length and wraps the body to count what streams in.
+    /// Checks the declared length; a body without one is counted as it streams in.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
-            throw tooLarge
+        if let declared = request.headers[.contentLength].flatMap(Int.init) {
+            guard declared <= maxBytes else { throw LimitedBody.tooLarge(maxBytes) }
+            // Without chunked coding the connection frames the body by its declared length
+            // (HTTP/2 checks the DATA frames against it), so no more than that can arrive.
+            if request.headers[.transferEncoding] == nil { return try await next(request, context) }
         }
         var request = request
-        request.body = RequestBody(asyncSequence: LimitedBody(base: request.body, maxBytes: maxBytes, error: tooLarge))
+        request.body = RequestBody(asyncSequence: LimitedBody(base: request.body, maxBytes: maxBytes))
         return try await next(request, context)
-    }
-
-    private var tooLarge: HTTPError {
-        HTTPError(.contentTooLarge, message: "The request body is larger than \(maxBytes) bytes; send less data")
     }
 }
 
@@ -42,23 +41,26 @@ struct LimitedBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let base: RequestBody
     let maxBytes: Int
-    let error: HTTPError
+
+    /// The 413 for a body over `maxBytes`.
+    static func tooLarge(_ maxBytes: Int) -> HTTPError {
+        HTTPError(.contentTooLarge, message: "The request body is larger than \(maxBytes) bytes; send less data")
+    }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var base: RequestBody.AsyncIterator
         let maxBytes: Int
-        let error: HTTPError
         var seen = 0
 
         mutating func next() async throws -> ByteBuffer? {
             guard let chunk = try await base.next() else { return nil }
             seen += chunk.readableBytes
-            if seen > maxBytes { throw error }
+            if seen > maxBytes { throw LimitedBody.tooLarge(maxBytes) }
             return chunk
         }
     }
 
     func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), maxBytes: maxBytes, error: error)
+        AsyncIterator(base: base.makeAsyncIterator(), maxBytes: maxBytes)
     }
 }

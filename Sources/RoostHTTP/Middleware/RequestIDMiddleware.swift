@@ -16,7 +16,7 @@ import RoostCore
 /// ```
 public struct RequestIDMiddleware<Context: RoostRequestContext>: RouterMiddleware {
     /// The header read and written: `x-request-id`.
-    public static var headerName: HTTPField.Name { HTTPField.Name("x-request-id")! }
+    public static var headerName: HTTPField.Name { RoostHeaderName.requestID }
 
     private let generator: UUIDv7Generator
 
@@ -31,7 +31,7 @@ public struct RequestIDMiddleware<Context: RoostRequestContext>: RouterMiddlewar
     ) async throws -> Response {
         var context = context
         let id = request.headers[Self.headerName].flatMap { Self.isAcceptable($0) ? $0 : nil }
-            ?? generator.next().uuidString.lowercased()
+            ?? generator.nextString()
         context.requestID = id
         context.logger[metadataKey: "request_id"] = .string(id)
         var response = try await next(request, context)
@@ -53,4 +53,11 @@ public struct RequestIDMiddleware<Context: RoostRequestContext>: RouterMiddlewar
                 }
             }
     }
+}
+
+/// Header names the middlewares use, parsed once (a generic type cannot hold them in
+/// stored static properties).
+enum RoostHeaderName {
+    static let requestID = HTTPField.Name("x-request-id")!
+    static let timestamp = HTTPField.Name("x-timestamp")!
 }

@@ -6,7 +6,8 @@ import Synchronization
 /// Answers `503 Service Unavailable` when a request takes longer than a time limit, and
 /// cancels its handler.
 ///
-/// The handler runs in one child task; the time limit is a deadline on a shared
+/// The handler runs in one child task, started at once on the caller's thread (a handler
+/// that never suspends finishes without a task switch); the time limit is a deadline on a shared
 /// ``TickingRequestTimer`` (no thread sleeping, no event-loop wake-up per request). Handlers should honour task
 /// cancellation (Roost's clients do); one that ignores it delays the 503 until it returns.
 /// Add it inside ``ErrorEnvelopeMiddleware`` so the 503 is an envelope.
@@ -34,16 +35,22 @@ public struct RequestTimeoutMiddleware<Context: RequestContext, Timer: RequestTi
             nonisolated(unsafe) let handler = next
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 let race = TimeoutRace()
-                group.addTask {
+                group.addImmediateTask {
                     do { race.finish(.response(try await handler(request, context))) } catch { race.finish(.failure(error)) }
                 }
-                let scheduled = timer.schedule(after: timeout) { race.finish(.timedOut) }
-                switch await race.outcome() {
-                case .response(let response):
+                // A handler that never suspended has finished by now and needs no deadline.
+                let outcome: TimeoutRace.Outcome
+                if let finished = race.finished {
+                    outcome = finished
+                } else {
+                    let scheduled = timer.schedule(after: timeout) { race.finish(.timedOut) }
+                    outcome = await race.outcome()
                     timer.cancel(scheduled)
+                }
+                switch outcome {
+                case .response(let response):
                     return response
                 case .failure(let error):
-                    timer.cancel(scheduled)
                     throw error
                 case .timedOut:
                     group.cancelAll()
@@ -102,14 +109,14 @@ private final class TimeoutRace: Sendable {
 
     private struct State {
         var outcome: Outcome?
-        var waiter: CheckedContinuation<Outcome, Never>?
+        var waiter: UnsafeContinuation<Outcome, Never>?
     }
 
     private let state = Mutex(State())
 
     /// Records an outcome; only the first counts.
     func finish(_ outcome: Outcome) {
-        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+        let waiter = state.withLock { state -> UnsafeContinuation<Outcome, Never>? in
             guard state.outcome == nil else { return nil }
             state.outcome = outcome
             defer { state.waiter = nil }
@@ -118,9 +125,14 @@ private final class TimeoutRace: Sendable {
         waiter?.resume(returning: outcome)
     }
 
+    /// The first outcome, if there is one yet.
+    var finished: Outcome? {
+        state.withLock { $0.outcome }
+    }
+
     /// Waits for the first outcome.
     func outcome() async -> Outcome {
-        await withCheckedContinuation { continuation in
+        await withUnsafeContinuation { continuation in
             let ready = state.withLock { state -> Outcome? in
                 if let outcome = state.outcome { return outcome }
                 state.waiter = continuation

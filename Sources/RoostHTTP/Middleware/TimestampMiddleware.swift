@@ -10,7 +10,7 @@ import Hummingbird
 /// ```
 public struct TimestampMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The header written: `x-timestamp`.
-    public static var headerName: HTTPField.Name { HTTPField.Name("x-timestamp")! }
+    public static var headerName: HTTPField.Name { RoostHeaderName.timestamp }
 
     private let now: @Sendable () -> Date
 
