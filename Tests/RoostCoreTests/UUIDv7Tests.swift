@@ -49,4 +49,18 @@ import Testing
         }
         #expect(Set(ids).count == 16_000)
     }
+
+    @Test func textFormIsCanonicalLowercaseAndOrdered() throws {
+        let generator = UUIDv7Generator(now: { 1_700_000_000_123 })
+        var previous = ""
+        for _ in 0..<3_000 {
+            let text = generator.nextString()
+            let uuid = try #require(UUID(uuidString: text))
+            #expect(text == uuid.uuidString.lowercased())
+            #expect(uuid.uuid.6 >> 4 == 7 && uuid.uuid.8 >> 6 == 0b10)
+            #expect(UUIDv7Generator.date(of: uuid)?.timeIntervalSince1970 == 1_700_000_000.123)
+            #expect(text > previous)
+            previous = text
+        }
+    }
 }
