@@ -11,7 +11,7 @@ import NIOCore
 /// if case .bulkString(let bytes) = reply { print(String(buffer: bytes)) }
 /// print(reply.string ?? "(nil)")
 /// ```
-public indirect enum RESPValue: Hashable, Sendable {
+public enum RESPValue: Hashable, Sendable {
     /// A key and a value of a RESP3 map or attribute.
     public struct Pair: Hashable, Sendable {
         /// The key.
@@ -57,7 +57,7 @@ public indirect enum RESPValue: Hashable, Sendable {
     /// to a command.
     case push([RESPValue])
     /// `|1 ...`: auxiliary data the server attached to the value that follows it.
-    case attributed(attributes: [Pair], value: RESPValue)
+    indirect case attributed(attributes: [Pair], value: RESPValue)
 }
 
 extension RESPValue {

@@ -80,7 +80,7 @@ extension RegistryState {
         guard let node = nodes[id] else { return }
         if node.cancelReason == nil { node.cancelReason = reason }
         if let mailbox = node.mailbox {
-            mailbox.post(.cancel)
+            pendingWakes.append(.post(mailbox, .cancel))
             return
         }
         node.cancelled = true
@@ -130,7 +130,7 @@ extension RegistryState {
         node.noUsersWaiters = []
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .noUsers(let c) = waiter.continuation {
-                c.resume()
+                pendingWakes.append(.noUsers(c, nil))
             }
         }
     }
@@ -159,6 +159,6 @@ extension RegistryState {
         if waiter.holdsEdge {
             dropUse(user: waiter.user, target: waiter.target, all: false, registry: registry)
         }
-        waiter.fail(CancellationError())
+        pendingWakes.append(waiter.failure(CancellationError()))
     }
 }

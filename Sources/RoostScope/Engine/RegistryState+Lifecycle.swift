@@ -10,7 +10,7 @@ extension RegistryState {
         node.readyWaiters = []
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .acquire(let c) = waiter.continuation {
-                c.resume(returning: .value(value))
+                pendingWakes.append(.acquire(c, .success(.value(value))))
             }
         }
     }
@@ -31,7 +31,7 @@ extension RegistryState {
         }
         for waiterID in node.endWaiters {
             if let waiter = waiters.removeValue(forKey: waiterID), case .acquire(let c) = waiter.continuation {
-                c.resume(returning: .retry)
+                pendingWakes.append(.acquire(c, .success(.retry)))
             }
         }
         return node
@@ -67,7 +67,7 @@ extension RegistryState {
                     metadata: ["service": "\(node.name)", "error": "\(error)"])
             }
             for waiterID in node.readyWaiters {
-                waiters.removeValue(forKey: waiterID)?.fail(error)
+                if let waiter = waiters.removeValue(forKey: waiterID) { pendingWakes.append(waiter.failure(error)) }
             }
             node.readyWaiters = []
         } else {

@@ -66,10 +66,32 @@ struct Waiter {
     let holdsEdge: Bool
     let continuation: Continuation
 
-    func fail(_ error: any Error) {
+    /// The wake-up that fails this waiter with `error`.
+    func failure(_ error: any Error) -> DeferredWake {
         switch continuation {
-        case .acquire(let c): c.resume(throwing: error)
-        case .noUsers(let c): c.resume(throwing: error)
+        case .acquire(let c): .acquire(c, .failure(error))
+        case .noUsers(let c): .noUsers(c, error)
+        }
+    }
+}
+
+/// A continuation to resume, or a job to post, once the registry's lock is released.
+///
+/// Resuming a continuation enqueues its task and may wake a thread: done under the lock,
+/// that system call would lengthen every other task's wait for the lock.
+enum DeferredWake {
+    case acquire(UnsafeContinuation<AcquireOutcome, any Error>, Result<AcquireOutcome, any Error>)
+    case noUsers(UnsafeContinuation<Void, any Error>, (any Error)?)
+    case drain(UnsafeContinuation<Void, Never>)
+    case post(ScopeMailbox, ScopeMailbox.Job)
+
+    func run() {
+        switch self {
+        case .acquire(let continuation, let result): continuation.resume(with: result)
+        case .noUsers(let continuation, let error?): continuation.resume(throwing: error)
+        case .noUsers(let continuation, nil): continuation.resume()
+        case .drain(let continuation): continuation.resume()
+        case .post(let mailbox, let job): mailbox.post(job)
         }
     }
 }
@@ -142,7 +164,6 @@ struct RegistryState {
     /// Waiter ids whose task was cancelled before they got to wait.
     var cancelledWaiters: Set<Int> = []
     var nextNode = 0
-    var nextWaiter = 0
     var liveServices = 0
     var mainID: NodeID?
     var mainEnded = false
@@ -150,6 +171,8 @@ struct RegistryState {
     /// Tasks to cancel once the registry's lock is released (cancellation handlers may
     /// take the lock themselves): see ``ScopeRegistry/withState(_:)``.
     var pendingCancels: [TaskCanceller] = []
+    /// Wake-ups to run once the lock is released (see ``DeferredWake``).
+    var pendingWakes: [DeferredWake] = []
 
     /// The node of `scope`, unless the scope has ended.
     func live(_ scope: Scope) -> NodeState? {
@@ -159,10 +182,5 @@ struct RegistryState {
     mutating func makeNodeID() -> NodeID {
         nextNode += 1
         return NodeID(raw: nextNode)
-    }
-
-    mutating func makeWaiterID() -> Int {
-        nextWaiter += 1
-        return nextWaiter
     }
 }

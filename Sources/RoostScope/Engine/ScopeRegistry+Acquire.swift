@@ -7,13 +7,12 @@ extension ScopeRegistry {
         factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
     ) async throws -> Value {
         while true {
-            // Fast path: the service is ready. Returns nil with `ready` set, or the id for
-            // a waiter on the slow path.
+            // Fast path: the service is ready. Sets `ready`, or says the slow path must wait.
             var ready: Value?
-            let slowWaiter = try withState { state throws(ScopeError) -> Int? in
+            let needsSlowPath = try withState { state throws(ScopeError) -> Bool in
                 guard let userNode = state.live(user) else { throw ScopeError(.scopeEnded(user.name)) }
                 guard let node = state.byName[name], node.phase == .ready, let value = node.value else {
-                    return state.makeWaiterID()
+                    return true
                 }
                 guard let typed = value as? Value else {
                     throw ScopeError(
@@ -29,12 +28,13 @@ extension ScopeRegistry {
                     state.addUse(userNode: userNode, targetNode: node)
                 }
                 ready = typed
-                return nil
+                return false
             }
-            guard let waiterID = slowWaiter else {
-                guard let ready else { preconditionFailure("the fast path sets the value when it returns nil") }
+            guard needsSlowPath else {
+                guard let ready else { preconditionFailure("the fast path sets the value when it takes it") }
                 return ready
             }
+            let waiterID = makeWaiterID()
 
             let outcome = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<AcquireOutcome, any Error>) in
@@ -95,10 +95,8 @@ extension ScopeRegistry {
         } catch {
             result = .failure(error)
         }
-        let spawnErrors = await finishSpawned(scope)
+        await finishSpawned(scope, result: result)
         logger.debug("ended", metadata: ["scope": .string(scope.name)])
-        let outcome = Scope.combine(result, spawnErrors: spawnErrors, scope: scope.name, logger: logger)
-        withState { state in state.serviceEnded(scope.id, result: outcome, registry: self) }
     }
 }
 
@@ -151,6 +149,6 @@ extension RegistryState {
         node.readyWaiters.insert(waiterID)
         registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         // The launcher is open: this user is alive, so the root body or a service still runs.
-        registry.launcher.post(.start(makeLaunch(node)))
+        pendingWakes.append(.post(registry.launcher, .start(makeLaunch(node))))
     }
 }

@@ -13,10 +13,10 @@ extension RegistryState {
     ) throws(ScopeError) {
         guard let node = nodes[id] else { return }
         guard !node.spawnClosed else { throw ScopeError(.scopeEnded(node.name)) }
-        let spawnID = makeWaiterID()
+        let spawnID = registry.makeWaiterID()
         node.spawned[spawnID] = .some(nil)
         // The launcher is open: this service is live, so the root group still runs.
-        registry.launcher.post(.start { await registry.runSpawned(spawnID, in: id, operation) })
+        pendingWakes.append(.post(registry.launcher, .start { await registry.runSpawned(spawnID, in: id, operation) }))
     }
 
     /// Records that a spawned task ended (with its error, if any) and wakes the service
@@ -30,7 +30,7 @@ extension RegistryState {
         }
         if node.spawned.isEmpty, let drain = node.spawnDrain {
             node.spawnDrain = nil
-            drain.resume()
+            pendingWakes.append(.drain(drain))
         }
     }
 }
@@ -55,26 +55,38 @@ extension ScopeRegistry {
         withState { state in state.spawnedEnded(spawnID, in: id, error: failure) }
     }
 
-    /// Called when a service's factory has returned: refuses new spawns, cancels the
-    /// running ones, waits for them to end and returns their errors.
-    func finishSpawned(_ scope: Scope) async -> [any Error] {
-        let mustWait = withState { state in
-            guard let node = state.live(scope) else { return false }
+    /// Called when a service's factory has returned with `result`: refuses new spawns,
+    /// cancels the running ones, waits for them to end, and ends the service with their
+    /// errors added to `result`. A service that spawned nothing still running ends in one
+    /// pass under the lock.
+    func finishSpawned(_ scope: Scope, result: Result<Void, any Error>) async {
+        let ended = withState { state in
+            guard let node = state.live(scope) else { return true }
             node.spawnClosed = true
-            for case let task? in node.spawned.values { state.pendingCancels.append(task) }
-            return !node.spawned.isEmpty
+            guard node.spawned.isEmpty else {
+                for case let task? in node.spawned.values { state.pendingCancels.append(task) }
+                return false
+            }
+            endService(scope, result: result, state: &state)
+            return true
         }
-        if mustWait {
-            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-                withState { state in
-                    if let node = state.live(scope), !node.spawned.isEmpty {
-                        node.spawnDrain = continuation
-                    } else {
-                        continuation.resume()
-                    }
+        guard !ended else { return }
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            withState { state in
+                if let node = state.live(scope), !node.spawned.isEmpty {
+                    node.spawnDrain = continuation
+                } else {
+                    continuation.resume()
                 }
             }
         }
-        return withState { state in state.live(scope)?.spawnErrors ?? [] }
+        withState { state in endService(scope, result: result, state: &state) }
+    }
+
+    /// Ends the service with its factory's `result` and its spawned tasks' errors.
+    private func endService(_ scope: Scope, result: Result<Void, any Error>, state: inout RegistryState) {
+        let spawnErrors = state.live(scope)?.spawnErrors ?? []
+        let outcome = Scope.combine(result, spawnErrors: spawnErrors, scope: scope.name, logger: logger)
+        state.serviceEnded(scope.id, result: outcome, registry: self)
     }
 }

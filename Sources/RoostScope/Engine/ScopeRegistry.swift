@@ -11,6 +11,7 @@ final class ScopeRegistry: Sendable {
     /// Jobs for the root's task group: one per service to start.
     let launcher = ScopeMailbox()
     private let state = Mutex(RegistryState())
+    private let waiterIDs = Atomic<Int>(0)
 
     init(rootName: String, logger: Logger, clock: ScopeClock) {
         self.rootName = rootName
@@ -18,22 +19,28 @@ final class ScopeRegistry: Sendable {
         self.clock = clock
     }
 
-    /// Runs `body` with the graph locked, then cancels the tasks it asked to cancel.
+    /// Runs `body` with the graph locked, then resumes the tasks it woke and cancels the
+    /// tasks it asked to cancel.
     ///
     /// Cancelling a task runs its cancellation handlers on the spot, and those may lock the
-    /// registry, so cancellations wait until the lock is released.
+    /// registry, so cancellations wait until the lock is released; so do wake-ups, to keep
+    /// the lock short (see ``DeferredWake``).
     func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
-        let (result, cancels) = state.withLock { state -> (Result<R, E>, [TaskCanceller]) in
+        let (result, wakes, cancels) = state.withLock { state -> (Result<R, E>, [DeferredWake], [TaskCanceller]) in
             let result: Result<R, E>
             do throws(E) {
                 result = .success(try body(&state))
             } catch {
                 result = .failure(error)
             }
-            guard !state.pendingCancels.isEmpty else { return (result, []) }
-            defer { state.pendingCancels.removeAll() }
-            return (result, state.pendingCancels)
+            guard !state.pendingWakes.isEmpty || !state.pendingCancels.isEmpty else { return (result, [], []) }
+            defer {
+                state.pendingWakes.removeAll()
+                state.pendingCancels.removeAll()
+            }
+            return (result, state.pendingWakes, state.pendingCancels)
         }
+        for wake in wakes { wake.run() }
         for task in cancels { task.cancel() }
         return try result.get()
     }
@@ -125,24 +132,25 @@ final class ScopeRegistry: Sendable {
 
     /// Waits until the service has no users left.
     func waitNoUsers(_ scope: Scope) async throws {
-        let waiterID: Int? = try withState { state throws(ScopeError) in
-            guard let node = state.live(scope) else { throw ScopeError(.scopeEnded(scope.name)) }
-            guard node.value != nil else { throw ScopeError(.waitBeforeRegister(scope.name)) }
-            return node.phase == .stopping ? nil : state.makeWaiterID()
-        }
-        guard let waiterID else { return }
+        let waiterID = makeWaiterID()
         logger.debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)])
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 withState { state in
-                    if state.cancelledWaiters.remove(waiterID) != nil {
+                    guard let node = state.live(scope) else {
+                        return continuation.resume(throwing: ScopeError(.scopeEnded(scope.name)))
+                    }
+                    guard node.value != nil else {
+                        return continuation.resume(throwing: ScopeError(.waitBeforeRegister(scope.name)))
+                    }
+                    if node.phase == .stopping {
+                        continuation.resume()
+                    } else if state.cancelledWaiters.remove(waiterID) != nil {
                         continuation.resume(throwing: CancellationError())
-                    } else if let node = state.live(scope), node.phase != .stopping {
+                    } else {
                         state.waiters[waiterID] = Waiter(
                             target: scope.id, user: scope.id, holdsEdge: false, continuation: .noUsers(continuation))
                         node.noUsersWaiters.insert(waiterID)
-                    } else {
-                        continuation.resume()
                     }
                 }
             }
@@ -150,6 +158,11 @@ final class ScopeRegistry: Sendable {
             withState { state in state.cancelWaiter(waiterID, registry: self) }
         }
         forgetCancelledWaiter(waiterID)
+    }
+
+    /// A new id for a waiter or a spawned task, unique in this registry.
+    func makeWaiterID() -> Int {
+        waiterIDs.add(1, ordering: .relaxed).newValue
     }
 
     /// Drops the marker a late cancellation may have left for a waiter that already got
