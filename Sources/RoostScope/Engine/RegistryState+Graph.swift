@@ -126,8 +126,7 @@ extension RegistryState {
             return
         }
         registry.logger.debug("no users left", metadata: ["service": "\(node.name)"])
-        let waiting = node.noUsersWaiters
-        node.noUsersWaiters = []
+        let waiting = node.noUsersWaiters.takeAll()
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .noUsers(let c) = waiter.continuation {
                 pendingWakes.append(.noUsers(c, nil))

@@ -6,8 +6,7 @@ extension RegistryState {
         guard node.value == nil else { throw ScopeError(.alreadyRegistered(name)) }
         node.value = value
         if node.phase == .starting { node.phase = .ready }
-        let waiting = node.readyWaiters
-        node.readyWaiters = []
+        let waiting = node.readyWaiters.takeAll()
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .acquire(let c) = waiter.continuation {
                 pendingWakes.append(.acquire(c, .success(.value(value))))
@@ -66,10 +65,9 @@ extension RegistryState {
                     "service failed before register with nobody waiting",
                     metadata: ["service": "\(node.name)", "error": "\(error)"])
             }
-            for waiterID in node.readyWaiters {
+            for waiterID in node.readyWaiters.takeAll() {
                 if let waiter = waiters.removeValue(forKey: waiterID) { pendingWakes.append(waiter.failure(error)) }
             }
-            node.readyWaiters = []
         } else {
             var failure: (any Error)?
             if case .failure(let error) = result, !(error is CancellationError) { failure = error }

@@ -121,9 +121,9 @@ final class NodeState: @unchecked Sendable {
     var usageChildren: Set<NodeID> = []
     var value: (any Sendable)?
     /// Waiter ids for the registered value, for `noMoreDependents()` and for the end.
-    var readyWaiters: Set<Int> = []
-    var noUsersWaiters: Set<Int> = []
-    var endWaiters: Set<Int> = []
+    var readyWaiters = InlineList<Int>()
+    var noUsersWaiters = InlineList<Int>()
+    var endWaiters = InlineList<Int>()
     var graceDeadline: Duration?
     var graceTimerRunning = false
     var cancelReason: CancelReason?
@@ -172,7 +172,7 @@ struct RegistryState {
     /// take the lock themselves): see ``ScopeRegistry/withState(_:)``.
     var pendingCancels: [TaskCanceller] = []
     /// Wake-ups to run once the lock is released (see ``DeferredWake``).
-    var pendingWakes: [DeferredWake] = []
+    var pendingWakes = InlineList<DeferredWake>()
 
     /// The node of `scope`, unless the scope has ended.
     func live(_ scope: Scope) -> NodeState? {

@@ -120,7 +120,7 @@ extension RegistryState {
             if node.phase == .stopping {
                 waiters[waiterID] = Waiter(
                     target: target, user: user.id, holdsEdge: false, continuation: .acquire(continuation))
-                node.endWaiters.insert(waiterID)
+                node.endWaiters.append(waiterID)
                 return
             }
             if userNode.requires[target] == nil, let cycle = cyclePath(requester: user.id, target: target) {
@@ -135,7 +135,7 @@ extension RegistryState {
             registry.logger.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
             waiters[waiterID] = Waiter(
                 target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
-            node.readyWaiters.insert(waiterID)
+            node.readyWaiters.append(waiterID)
             return
         }
 
@@ -146,7 +146,7 @@ extension RegistryState {
         liveServices += 1
         addUse(userNode: userNode, targetNode: node)
         waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
-        node.readyWaiters.insert(waiterID)
+        node.readyWaiters.append(waiterID)
         registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         // The launcher is open: this user is alive, so the root body or a service still runs.
         pendingWakes.append(.post(registry.launcher, .start(makeLaunch(node))))

@@ -26,19 +26,18 @@ final class ScopeRegistry: Sendable {
     /// registry, so cancellations wait until the lock is released; so do wake-ups, to keep
     /// the lock short (see ``DeferredWake``).
     func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
-        let (result, wakes, cancels) = state.withLock { state -> (Result<R, E>, [DeferredWake], [TaskCanceller]) in
+        let (result, wakes, cancels) = state.withLock { state -> (Result<R, E>, InlineList<DeferredWake>, [TaskCanceller]) in
             let result: Result<R, E>
             do throws(E) {
                 result = .success(try body(&state))
             } catch {
                 result = .failure(error)
             }
-            guard !state.pendingWakes.isEmpty || !state.pendingCancels.isEmpty else { return (result, [], []) }
-            defer {
-                state.pendingWakes.removeAll()
-                state.pendingCancels.removeAll()
+            guard !state.pendingWakes.isEmpty || !state.pendingCancels.isEmpty else {
+                return (result, InlineList(), [])
             }
-            return (result, state.pendingWakes, state.pendingCancels)
+            defer { state.pendingCancels.removeAll() }
+            return (result, state.pendingWakes.takeAll(), state.pendingCancels)
         }
         for wake in wakes { wake.run() }
         for task in cancels { task.cancel() }
@@ -150,7 +149,7 @@ final class ScopeRegistry: Sendable {
                     } else {
                         state.waiters[waiterID] = Waiter(
                             target: scope.id, user: scope.id, holdsEdge: false, continuation: .noUsers(continuation))
-                        node.noUsersWaiters.insert(waiterID)
+                        node.noUsersWaiters.append(waiterID)
                     }
                 }
             }
