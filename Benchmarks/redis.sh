@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # SET and GET throughput: Roost's RedisConnection, redis-benchmark (C) and redis-py's
 # asyncio client, 50 clients, pipeline depth 1 and 16, against one redis-server.
-# Usage (through the runner): scripts/bench redis [CLIENTS] [REQUESTS]
+# REQUESTS commands at depth 1 and ten times as many at depth 16, so that a run lasts
+# about as long at both depths (redis-py gets a quarter of each). The three clients
+# alternate for ROUNDS rounds, so that all of them see the same drift of the machine's
+# speed, and each one's median is reported.
+# Usage (through the runner): scripts/bench redis [CLIENTS] [REQUESTS] [ROUNDS]
 set -euo pipefail
 ROOT="$1"
 CLIENTS="${2:-50}"
 REQUESTS="${3:-200000}"
+ROUNDS="${4:-3}"
 source "$ROOT/scripts/lib/bench.sh"
 trap roost_stop_servers EXIT
 
@@ -19,23 +24,31 @@ port="${url##*:}"
 benchmark="$(roost_find_binary redis-benchmark)"
 
 ops() { python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ops_per_second"]))'; }
-c_bench() {  # redis-benchmark's requests per second for one test at one depth
-    "$benchmark" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$2" -t "$1" --csv -q \
+c_bench() {  # redis-benchmark's requests per second: TEST DEPTH REQUESTS
+    "$benchmark" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$3" -P "$2" -t "$1" --csv -q \
         | awk -F'","' 'NR==2 { print int($2) }'
 }
 
+median() { python3 -c 'import statistics, sys; print(round(statistics.median(float(a) for a in sys.argv[1:])))' "$@"; }
+
 results=""
 for depth in 1 16; do
+    requests="$REQUESTS"
+    if [ "$depth" -gt 1 ]; then requests=$((REQUESTS * 10)); fi
     for op in set get; do
-        roost_log "$op, pipeline $depth"
-        r="$("$roost" "$url" "$CLIENTS" "$depth" "$REQUESTS" "$op" | ops)"
-        c="$(c_bench "$op" "$depth")"
-        p="$("$py" "$ROOT/Benchmarks/peers/redis_py.py" "$url" "$CLIENTS" "$depth" $((REQUESTS / 4)) "$op" | ops)"
-        results+="${results:+, }\"$op-p$depth\": {\"roost\": $r, \"redis-benchmark\": $c, \"redis-py\": $p}"
+        r=() c=() p=()
+        for round in $(seq 1 "$ROUNDS"); do
+            roost_log "$op, pipeline $depth, $requests requests, round $round of $ROUNDS"
+            r+=("$("$roost" "$url" "$CLIENTS" "$depth" "$requests" "$op" | ops)")
+            c+=("$(c_bench "$op" "$depth" "$requests")")
+            p+=("$("$py" "$ROOT/Benchmarks/peers/redis_py.py" "$url" "$CLIENTS" "$depth" $((requests / 4)) "$op" | ops)")
+        done
+        roost_log "$op, pipeline $depth rounds: roost ${r[*]}; redis-benchmark ${c[*]}; redis-py ${p[*]}"
+        results+="${results:+, }\"$op-p$depth\": {\"roost\": $(median "${r[@]}"), \"redis-benchmark\": $(median "${c[@]}"), \"redis-py\": $(median "${p[@]}")}"
     done
 done
 
 cat <<JSON
-{"name": "redis", "unit": "ops/s", "config": {"clients": $CLIENTS, "requests": $REQUESTS, "payload_bytes": 3},
+{"name": "redis", "unit": "ops/s", "config": {"clients": $CLIENTS, "requests_p1": $REQUESTS, "requests_p16": $((REQUESTS * 10)), "payload_bytes": 3, "rounds": $ROUNDS},
  "results": {$results}}
 JSON

@@ -13,7 +13,8 @@ final class RedisChannelHandler: ChannelInboundHandler {
     struct Request {
         let batch: PipelineBatch
         let index: Int
-        var timeout: Scheduled<Void>?
+        /// The time the command was allowed, for the error once it is up.
+        let timeout: Duration?
 
         /// The command's name, for errors.
         var name: String { batch.commands[index].name }
@@ -26,6 +27,12 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var decoder: NIOSingleStepByteToMessageProcessor<RESPDecoder>
     private var context: ChannelHandlerContext?
     private var flushPending = false
+    /// One timer for the whole connection, set for the earliest deadline known when it was
+    /// armed. Answered commands leave it alone: when it fires it gives up the overdue
+    /// commands and re-arms for the earliest deadline left, so a command costs no timer of
+    /// its own.
+    private var deadlineTimer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
     private let address: String
     private let onPush: (RESPValue) -> Void
     private let logger: Logger
@@ -59,8 +66,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     /// When the commands of one write time out.
     enum Deadlines: Sendable {
-        /// All at the same time (or never): one timer for the whole batch, held by the last
-        /// command, which completes last.
+        /// All at the same time (or never).
         case shared(Duration?)
         /// Each at its own time (a pipeline mixing blocking and other commands).
         case each([Duration?])
@@ -75,24 +81,20 @@ final class RedisChannelHandler: ChannelInboundHandler {
             return
         }
         let ids = outgoing.firstID..<outgoing.firstID + UInt64(batch.commands.count)
+        let now = context.eventLoop.now
         for (index, id) in ids.enumerated() {
-            var request = Request(batch: batch, index: index, timeout: nil)
+            let timeout: Duration?
             switch outgoing.deadlines {
-            case .shared(let timeout?) where id == ids.upperBound - 1:
-                request.timeout = scheduleTimeout(timeout, ids: ids, context: context)
-            case .each(let timeouts):
-                if let timeout = timeouts[index] {
-                    request.timeout = scheduleTimeout(timeout, ids: id..<id + 1, context: context)
-                }
-            default:
-                break
+            case .shared(let shared): timeout = shared
+            case .each(let timeouts): timeout = timeouts[index]
             }
-            switch stateMachine.send(id: id, request: request, confirmations: outgoing.confirmations) {
+            let request = Request(batch: batch, index: index, timeout: timeout)
+            let deadline = timeout.map { now + TimeAmount($0) }
+            switch stateMachine.send(id: id, request: request, confirmations: outgoing.confirmations, deadline: deadline) {
             case .write:
-                break
+                if let deadline { armDeadlineTimer(at: deadline, context: context) }
             case .fail(let error):
                 // Unreachable while open, which the guard above checked.
-                request.timeout?.cancel()
                 request.fail(error)
             }
         }
@@ -100,11 +102,26 @@ final class RedisChannelHandler: ChannelInboundHandler {
         scheduleFlush(context: context)
     }
 
-    /// Fails the commands `ids` still waiting once `timeout` has passed.
-    private func scheduleTimeout(_ timeout: Duration, ids: Range<UInt64>, context: ChannelHandlerContext) -> Scheduled<Void> {
-        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
-            for id in ids { self.abandon(id: id) { RedisTimeoutError(command: $0.name, timeout: timeout) } }
+    /// Makes sure the connection's timer fires no later than `deadline`.
+    private func armDeadlineTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let armed = timerDeadline, armed <= deadline { return }
+        deadlineTimer?.cancel()
+        timerDeadline = deadline
+        deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.deadlinePassed()
         }
+    }
+
+    /// Fails the commands whose deadline has passed and re-arms for the next one.
+    private func deadlinePassed() {
+        deadlineTimer = nil
+        timerDeadline = nil
+        guard let context else { return }
+        let (expired, next) = stateMachine.expire(now: context.eventLoop.now)
+        for request in expired {
+            request.fail(RedisTimeoutError(command: request.name, timeout: request.timeout ?? .zero))
+        }
+        if let next { armDeadlineTimer(at: next, context: context) }
     }
 
     /// Flushes once all writes already queued on the event loop have run, so commands
@@ -120,13 +137,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     /// The caller stopped waiting for command `id`: fail it now, discard its reply later.
     func abandon(id: UInt64, error: any Error) {
-        abandon(id: id) { _ in error }
-    }
-
-    private func abandon(id: UInt64, error: (Request) -> any Error) {
-        guard let request = stateMachine.abandon(id: id) else { return }
-        request.timeout?.cancel()
-        request.fail(error(request))
+        stateMachine.abandon(id: id)?.fail(error)
     }
 
     /// Closes the connection, failing every command in flight.
@@ -162,7 +173,6 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private func received(_ value: RESPValue) {
         switch stateMachine.receive(value) {
         case .succeed(let request, let value):
-            request.timeout?.cancel()
             switch value.withoutAttributes {
             case .simpleError(let message), .bulkError(let message):
                 request.fail(RedisServerError(serverMessage: String(buffer: message), command: request.name))
@@ -186,14 +196,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     private func closeAndFail(_ error: any Error) {
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        timerDeadline = nil
         fail(stateMachine.close(error), with: error)
     }
 
     private func fail(_ requests: [Request], with error: any Error) {
-        for request in requests {
-            request.timeout?.cancel()
-            request.fail(error)
-        }
+        for request in requests { request.fail(error) }
     }
 }
 

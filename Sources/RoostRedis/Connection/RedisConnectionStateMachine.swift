@@ -22,6 +22,8 @@ struct RedisConnectionStateMachine<Request> {
         /// Pub/sub confirmations still expected before this request completes; 0 for an
         /// ordinary command, which one reply completes.
         var confirmationsLeft: Int
+        /// When the caller stops waiting, if ever.
+        let deadline: NIODeadline?
     }
 
     private enum State {
@@ -60,11 +62,11 @@ struct RedisConnectionStateMachine<Request> {
 
     /// A request is about to be written. `confirmations` is the number of pub/sub
     /// confirmations that answer it (one per channel of `SUBSCRIBE`, ...), or 0 for a
-    /// command with one ordinary reply.
-    mutating func send(id: UInt64, request: Request, confirmations: Int = 0) -> SendAction {
+    /// command with one ordinary reply. Past `deadline`, ``expire(now:)`` gives it up.
+    mutating func send(id: UInt64, request: Request, confirmations: Int = 0, deadline: NIODeadline? = nil) -> SendAction {
         switch state {
         case .active:
-            inFlight.append(Slot(id: id, request: request, confirmationsLeft: confirmations))
+            inFlight.append(Slot(id: id, request: request, confirmationsLeft: confirmations, deadline: deadline))
             return .write
         case .closed(let error):
             return .fail(error)
@@ -118,7 +120,25 @@ struct RedisConnectionStateMachine<Request> {
         return .succeed(request, value)
     }
 
-    /// The caller stopped waiting for request `id` (deadline passed, or task cancelled).
+    /// Gives up every request whose deadline is not after `now` (their replies are
+    /// discarded when they arrive). Returns them, and the earliest deadline of the requests
+    /// still waiting.
+    mutating func expire(now: NIODeadline) -> (expired: [Request], next: NIODeadline?) {
+        var expired: [Request] = []
+        var next: NIODeadline?
+        for index in inFlight.indices {
+            guard let deadline = inFlight[index].deadline, let request = inFlight[index].request else { continue }
+            if deadline <= now {
+                expired.append(request)
+                inFlight[index].request = nil
+            } else if next.map({ deadline < $0 }) ?? true {
+                next = deadline
+            }
+        }
+        return (expired, next)
+    }
+
+    /// The caller stopped waiting for request `id` (task cancelled).
     /// Returns the request to fail, or `nil` if it already completed.
     mutating func abandon(id: UInt64) -> Request? {
         guard let index = inFlight.firstIndex(where: { $0.id == id }) else { return nil }

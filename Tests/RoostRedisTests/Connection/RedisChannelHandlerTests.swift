@@ -233,6 +233,42 @@ struct RedisChannelHandlerTests {
         #expect(result(next) == nil)
     }
 
+    @Test("one connection timer: it skips answered commands and re-arms for those still waiting")
+    func rearmedDeadline() throws {
+        let harness = try Harness()
+        let first = harness.send([RedisCommand("GET", "a")], timeout: .seconds(1))[0]
+        try harness.reply("$1\r\na\r\n")
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
+        let second = harness.send([RedisCommand("GET", "b")], timeout: .seconds(1))[0]
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(999))
+        #expect(try result(first)?.get().string == "a")
+        #expect(result(second) == nil, "the timer fired for the answered command and must wait for this one")
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        guard case .failure(let error as RedisTimeoutError) = result(second) else {
+            Issue.record("no timeout")
+            return
+        }
+        #expect(error.timeout == .seconds(1))
+    }
+
+    @Test("a command with a shorter deadline than the armed timer still times out on time")
+    func earlierDeadline() throws {
+        let harness = try Harness()
+        let slow = harness.send([RedisCommand("BLPOP", "q", 0)], timeout: .seconds(10))[0]
+        let fast = harness.send([RedisCommand("GET", "a")], timeout: .seconds(1))[0]
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        guard case .failure(is RedisTimeoutError) = result(fast) else {
+            Issue.record("the later, shorter deadline did not fire")
+            return
+        }
+        #expect(result(slow) == nil)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        guard case .failure(is RedisTimeoutError) = result(slow) else {
+            Issue.record("the timer did not re-arm for the longer deadline")
+            return
+        }
+    }
+
     @Test("abandoning a command (cancellation) fails it at once")
     func abandon() throws {
         let harness = try Harness()

@@ -31,6 +31,31 @@ struct RedisConnectionStateMachineTests {
         #expect(machine.inFlightCount == 0)
     }
 
+    @Test("expiring gives up only overdue requests still waiting and names the next deadline")
+    func expire() {
+        var machine = Machine()
+        let start = NIODeadline.uptimeNanoseconds(1_000_000)
+        _ = machine.send(id: 1, request: "answered", deadline: start + .seconds(1))
+        _ = machine.send(id: 2, request: "overdue", deadline: start + .seconds(2))
+        _ = machine.send(id: 3, request: "blocking", deadline: nil)
+        _ = machine.send(id: 4, request: "later", deadline: start + .seconds(5))
+        _ = machine.send(id: 5, request: "sooner", deadline: start + .seconds(4))
+        #expect(succeeded(machine.receive(.integer(1)))?.0 == "answered")
+
+        let (expired, next) = machine.expire(now: start + .seconds(3))
+        #expect(expired == ["overdue"])
+        #expect(next == start + .seconds(4), "the earliest deadline left, not the latest sent")
+        #expect(machine.expire(now: start + .seconds(3)).expired.isEmpty, "a request expires once")
+        guard case .discard = machine.receive(.integer(2)) else {
+            Issue.record("the expired request's late reply was not discarded")
+            return
+        }
+        #expect(succeeded(machine.receive(.integer(3)))?.0 == "blocking")
+        let last = machine.expire(now: start + .seconds(10))
+        #expect(last.expired == ["later", "sooner"])
+        #expect(last.next == nil)
+    }
+
     @Test("push frames are routed apart and consume no request")
     func pushes() {
         var machine = Machine()
