@@ -6,17 +6,21 @@
 struct InlineList<Element>: Sequence {
     private var head: Element?
     private var tail: [Element] = []
+    /// Kept apart so that `isEmpty`, asked on every locked pass, reads an integer instead
+    /// of an optional enum's tag.
+    private(set) var count = 0
 
     init() {}
 
-    var isEmpty: Bool { head == nil }
+    var isEmpty: Bool { count == 0 }
 
     mutating func append(_ element: Element) {
-        if head == nil {
+        if count == 0 {
             head = element
         } else {
             tail.append(element)
         }
+        count += 1
     }
 
     /// Empties the list and returns what it held.
@@ -36,7 +40,7 @@ struct InlineList<Element>: Sequence {
 
         mutating func next() -> Element? {
             defer { index += 1 }
-            if index < 0 { return list.head }
+            if index < 0 { return list.count > 0 ? list.head : nil }
             return index < list.tail.count ? list.tail[index] : nil
         }
     }

@@ -94,7 +94,7 @@ extension RegistryState {
         guard let node = nodes[id], node.kind == .service else { return }
         switch node.phase {
         case .starting:
-            registry.logger.debug("no users left before register, cancelling", metadata: ["service": "\(node.name)"])
+            if registry.logsDebug { registry.debug("no users left before register, cancelling", metadata: ["service": "\(node.name)"]) }
             node.phase = .stopping
             cancel(id, reason: .noUsers)
         case .ready:
@@ -121,11 +121,11 @@ extension RegistryState {
         node.phase = .stopping
         node.graceDeadline = nil
         if node.noUsersWaiters.isEmpty {
-            registry.logger.debug("no users left, cancelling", metadata: ["service": "\(node.name)"])
+            if registry.logsDebug { registry.debug("no users left, cancelling", metadata: ["service": "\(node.name)"]) }
             cancel(id, reason: .noUsers)
             return
         }
-        registry.logger.debug("no users left", metadata: ["service": "\(node.name)"])
+        if registry.logsDebug { registry.debug("no users left", metadata: ["service": "\(node.name)"]) }
         let waiting = node.noUsersWaiters.takeAll()
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .noUsers(let c) = waiter.continuation {

@@ -79,7 +79,7 @@ extension ScopeRegistry {
     func runService<Value: Sendable>(
         _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
     ) async {
-        logger.debug("starting", metadata: ["scope": .string(scope.name)])
+        if logsDebug { debug("starting", metadata: ["scope": .string(scope.name)]) }
         let task = TaskCanceller.current()
         let cancelNow = withState { state in
             guard let node = state.live(scope) else { return true }
@@ -96,7 +96,7 @@ extension ScopeRegistry {
             result = .failure(error)
         }
         await finishSpawned(scope, result: result)
-        logger.debug("ended", metadata: ["scope": .string(scope.name)])
+        if logsDebug { debug("ended", metadata: ["scope": .string(scope.name)]) }
     }
 }
 
@@ -132,7 +132,7 @@ extension RegistryState {
                 continuation.resume(returning: .value(value))
                 return
             }
-            registry.logger.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
+            if registry.logsDebug { registry.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)]) }
             waiters[waiterID] = Waiter(
                 target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
             node.readyWaiters.append(waiterID)
@@ -147,7 +147,7 @@ extension RegistryState {
         addUse(userNode: userNode, targetNode: node)
         waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
         node.readyWaiters.append(waiterID)
-        registry.logger.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
+        if registry.logsDebug { registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)]) }
         // The launcher is open: this user is alive, so the root body or a service still runs.
         pendingWakes.append(.post(registry.launcher, .start(makeLaunch(node))))
     }

@@ -13,10 +13,24 @@ final class ScopeRegistry: Sendable {
     private let state = Mutex(RegistryState())
     private let waiterIDs = Atomic<Int>(0)
 
+    /// Whether the logger wants debug messages, decided once from the logger the root was
+    /// given: a message it would drop then costs one branch, instead of a call into the
+    /// log handler at every step of every service (a third of the time a tree of
+    /// services took to start and stop).
+    let logsDebug: Bool
+
     init(rootName: String, logger: Logger, clock: ScopeClock) {
         self.rootName = rootName
         self.logger = logger
         self.clock = clock
+        self.logsDebug = logger.logLevel <= .debug
+    }
+
+    /// Logs a debug message. Callers check ``logsDebug`` first, so that building the
+    /// message and its metadata stays off the path when nobody reads them.
+    @inline(never)
+    func debug(_ message: Logger.Message, metadata: Logger.Metadata) {
+        logger.debug(message, metadata: metadata)
     }
 
     /// Runs `body` with the graph locked, then resumes the tasks it woke and cancels the
@@ -26,22 +40,28 @@ final class ScopeRegistry: Sendable {
     /// registry, so cancellations wait until the lock is released; so do wake-ups, to keep
     /// the lock short (see ``DeferredWake``).
     func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
-        let (result, wakes, cancels) = state.withLock { state -> (Result<R, E>, InlineList<DeferredWake>, [TaskCanceller]) in
+        let (result, deferred) = state.withLock { state -> (Result<R, E>, DeferredWork?) in
             let result: Result<R, E>
             do throws(E) {
                 result = .success(try body(&state))
             } catch {
                 result = .failure(error)
             }
-            guard !state.pendingWakes.isEmpty || !state.pendingCancels.isEmpty else {
-                return (result, InlineList(), [])
-            }
+            guard !state.pendingWakes.isEmpty || !state.pendingCancels.isEmpty else { return (result, nil) }
             defer { state.pendingCancels.removeAll() }
-            return (result, state.pendingWakes.takeAll(), state.pendingCancels)
+            return (result, DeferredWork(wakes: state.pendingWakes.takeAll(), cancels: state.pendingCancels))
         }
-        for wake in wakes { wake.run() }
-        for task in cancels { task.cancel() }
+        if let deferred {
+            for wake in deferred.wakes { wake.run() }
+            for task in deferred.cancels { task.cancel() }
+        }
         return try result.get()
+    }
+
+    /// What a locked pass left to do once the lock is released.
+    private struct DeferredWork: Sendable {
+        let wakes: InlineList<DeferredWake>
+        let cancels: [TaskCanceller]
     }
 
     /// Creates the scope for the root body.
@@ -77,7 +97,7 @@ final class ScopeRegistry: Sendable {
         try withState { state throws(ScopeError) in
             try state.register(scope.id, name: scope.name, value: value)
         }
-        logger.debug("registered", metadata: ["scope": .string(scope.name)])
+        if logsDebug { debug("registered", metadata: ["scope": .string(scope.name)]) }
     }
 
     /// Drops one use (or all uses) of the named service by `user`.
@@ -132,7 +152,7 @@ final class ScopeRegistry: Sendable {
     /// Waits until the service has no users left.
     func waitNoUsers(_ scope: Scope) async throws {
         let waiterID = makeWaiterID()
-        logger.debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)])
+        if logsDebug { debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)]) }
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 withState { state in
