@@ -90,7 +90,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
             }
             let request = Request(batch: batch, index: index, timeout: timeout)
             let deadline = timeout.map { now + TimeAmount($0) }
-            switch stateMachine.send(id: id, request: request, confirmations: outgoing.confirmations, deadline: deadline) {
+            let action = stateMachine.send(
+                id: id, request: request, confirmations: outgoing.confirmations, deadline: deadline)
+            switch action {
             case .write:
                 if let deadline { armDeadlineTimer(at: deadline, context: context) }
             case .fail(let error):

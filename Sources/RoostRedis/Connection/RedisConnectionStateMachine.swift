@@ -63,7 +63,9 @@ struct RedisConnectionStateMachine<Request> {
     /// A request is about to be written. `confirmations` is the number of pub/sub
     /// confirmations that answer it (one per channel of `SUBSCRIBE`, ...), or 0 for a
     /// command with one ordinary reply. Past `deadline`, ``expire(now:)`` gives it up.
-    mutating func send(id: UInt64, request: Request, confirmations: Int = 0, deadline: NIODeadline? = nil) -> SendAction {
+    mutating func send(
+        id: UInt64, request: Request, confirmations: Int = 0, deadline: NIODeadline? = nil
+    ) -> SendAction {
         switch state {
         case .active:
             inFlight.append(Slot(id: id, request: request, confirmationsLeft: confirmations, deadline: deadline))

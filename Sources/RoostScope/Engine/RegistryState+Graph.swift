@@ -94,7 +94,9 @@ extension RegistryState {
         guard let node = nodes[id], node.kind == .service else { return }
         switch node.phase {
         case .starting:
-            if registry.logsDebug { registry.debug("no users left before register, cancelling", metadata: ["service": "\(node.name)"]) }
+            if registry.logsDebug {
+                registry.debug("no users left before register, cancelling", metadata: ["service": "\(node.name)"])
+            }
             node.phase = .stopping
             cancel(id, reason: .noUsers)
         case .ready:

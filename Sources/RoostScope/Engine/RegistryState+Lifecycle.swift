@@ -79,7 +79,9 @@ extension RegistryState {
                 if let mainID { cancel(mainID, reason: .rootFailure) }
             }
             if !node.users.isEmpty {
-                if registry.logsDebug { registry.debug("service ended while in use, cancelling its users", metadata: ["service": "\(node.name)"]) }
+                if registry.logsDebug {
+                    registry.debug("service ended while in use, cancelling its users", metadata: ["service": "\(node.name)"])
+                }
                 cancelUsers(of: id, reason: .dependencyDied(service: node.name, error: failure))
             }
         }

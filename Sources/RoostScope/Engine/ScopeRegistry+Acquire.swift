@@ -132,7 +132,9 @@ extension RegistryState {
                 continuation.resume(returning: .value(value))
                 return
             }
-            if registry.logsDebug { registry.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)]) }
+            if registry.logsDebug {
+                registry.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
+            }
             waiters[waiterID] = Waiter(
                 target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
             node.readyWaiters.append(waiterID)
@@ -147,7 +149,9 @@ extension RegistryState {
         addUse(userNode: userNode, targetNode: node)
         waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
         node.readyWaiters.append(waiterID)
-        if registry.logsDebug { registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)]) }
+        if registry.logsDebug {
+            registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
+        }
         // The launcher is open: this user is alive, so the root body or a service still runs.
         pendingWakes.append(.post(registry.launcher, .start(makeLaunch(node))))
     }
