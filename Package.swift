@@ -137,7 +137,7 @@ let package = Package(
         .target(
             name: "RoostSQL",
             dependencies: [
-                "RoostCore", "RoostMySQL", "RoostPoolSupport", log, nioCore, nioPosix, serviceLifecycle,
+                "RoostCore", "RoostMySQL", log, nioCore, nioPosix, serviceLifecycle,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

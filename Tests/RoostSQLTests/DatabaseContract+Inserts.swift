@@ -97,7 +97,7 @@ extension DatabaseContract {
         let cache = InsertStatementCache(capacity: 1)
         _ = try cache.statement(into: "items", Item(name: "a", qty: 1), returning: nil, on: database)
         let uncached = try cache.statement(into: "items", Item(name: "b", note: "n"), returning: nil, on: database)
-        #expect(serialized(uncached, on: database).0 == #"INSERT INTO "items" ("name", "note") VALUES (?, ?)"#)
+        #expect(serialized(uncached, on: database).0 == #"INSERT INTO "items" ("name", "note") VALUES (?1, ?2)"#)
         #expect(cache.count == 1)
     }
 

@@ -37,7 +37,7 @@ struct GuardedSQLDatabase: SQLDatabase {
             case .connection(let connection):
                 try await connection.execute(sql: query, onRow)
             case .pool, .transaction:
-                try await pooled { try await $0.sql.execute(sql: query, onRow) }
+                try await client.driver.withConnection { try await $0.sql.execute(sql: query, onRow) }
             }
         } catch {
             throw DatabaseError.translating(error, engine: client.engine)
@@ -53,19 +53,11 @@ struct GuardedSQLDatabase: SQLDatabase {
             case .connection(let connection):
                 return try await Self.mysql(connection).result(of: query)
             case .pool, .transaction:
-                return try await pooled { try await Self.mysql($0.sql).result(of: query) }
+                return try await client.driver.withConnection { try await Self.mysql($0.sql).result(of: query) }
             }
         } catch {
             throw DatabaseError.translating(error, engine: client.engine)
         }
-    }
-
-    /// Runs one statement's `body` on a pooled connection, on the driver's statement
-    /// executor when it has one.
-    private func pooled<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
-        let driver = client.driver
-        guard let executor = driver.statementExecutor else { return try await driver.withConnection(body) }
-        return try await withTaskExecutorPreference(executor) { try await driver.withConnection(body) }
     }
 
     private static func mysql(_ database: any SQLDatabase) throws -> MySQLSQLDatabase {

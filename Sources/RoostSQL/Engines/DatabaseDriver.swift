@@ -2,7 +2,6 @@ import AsyncKit
 import Logging
 import NIOCore
 import NIOPosix
-import RoostPoolSupport
 import SQLKit
 
 /// One connection borrowed from a pool for the length of a closure.
@@ -24,11 +23,6 @@ protocol DatabaseDriver: Sendable {
     var eventLoop: any EventLoop { get }
     /// The most connections the pool opens.
     var maxConnections: Int { get }
-    /// Where a single statement on a pooled connection runs best, if not on the caller's
-    /// executor: the pool's event loop when the pool and its connections live there
-    /// (PostgreSQL), so that borrowing, the round trip and returning the connection need
-    /// no hop between threads.
-    var statementExecutor: (any TaskExecutor)? { get }
     /// Runs `body` with one connection borrowed from the pool; failing to borrow one
     /// throws a ``DatabaseError``, errors from `body` pass through unchanged.
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R
@@ -46,7 +40,6 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
     let dialect: any SQLDialect
     let eventLoop: any EventLoop
     let maxConnections: Int
-    let statementExecutor: (any TaskExecutor)?
     private let pool: SendablePool<Source>
     private let logger: Logger
     private let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
@@ -55,8 +48,7 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
     init(
         engine: DatabaseURL.Engine, dialect: any SQLDialect, source: Source, maxConnections: Int,
         requestTimeout: TimeAmount, eventLoop: any EventLoop, logger: Logger,
-        makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase, threadPool: NIOThreadPool? = nil,
-        statementsOnEventLoop: Bool = false
+        makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase, threadPool: NIOThreadPool? = nil
     ) {
         self.engine = engine
         self.dialect = dialect
@@ -65,7 +57,6 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
         self.logger = logger
         self.makeSQL = makeSQL
         self.threadPool = threadPool
-        self.statementExecutor = statementsOnEventLoop ? EventLoopTaskExecutor(eventLoop) : nil
         self.pool = SendablePool(
             EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: maxConnections, requestTimeout: requestTimeout,

@@ -15,8 +15,6 @@ final class MySQLDriver: DatabaseDriver {
     let dialect: any SQLDialect = MySQLDialect()
     let eventLoop: any EventLoop
     let maxConnections: Int
-    /// None: the pool already runs each lease on its connection's event loop.
-    let statementExecutor: (any TaskExecutor)? = nil
     let pool: MySQLConnectionPool
     private let queryLogLevel: Logger.Level?
     private let logger: Logger

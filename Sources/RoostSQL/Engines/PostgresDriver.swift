@@ -24,8 +24,7 @@ extension DatabaseClient {
             engine: .postgres, dialect: PostgresDialect(), source: source,
             maxConnections: configuration.maxConnections ?? 10, requestTimeout: configuration.poolTimeout.timeAmount,
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger,
-            makeSQL: { PostgresStatementGate(base: $0.sql(queryLogLevel: configuration.queryLogLevel), connection: $0) },
-            statementsOnEventLoop: true)
+            makeSQL: { PostgresStatementGate(base: $0.sql(queryLogLevel: configuration.queryLogLevel), connection: $0) })
     }
 
     private static func postgresTLS(_ mode: DatabaseOptions.TLSMode) throws -> PostgresConnection.Configuration.TLS {
