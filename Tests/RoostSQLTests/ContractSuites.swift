@@ -8,6 +8,7 @@ import Testing
 
     @Test func crud() async throws { try await contract.crud() }
     @Test func insertShapes() async throws { try await contract.insertShapes() }
+    @Test func rowDecoding() async throws { try await contract.rowDecoding() }
     @Test func constraintViolation() async throws { try await contract.constraintViolation() }
     @Test func types() async throws { try await contract.types() }
     @Test func nulls() async throws { try await contract.nulls() }
@@ -29,6 +30,7 @@ import Testing
 
     @Test func crud() async throws { try await contract.crud() }
     @Test func insertShapes() async throws { try await contract.insertShapes() }
+    @Test func rowDecoding() async throws { try await contract.rowDecoding() }
     @Test func constraintViolation() async throws { try await contract.constraintViolation() }
     @Test func types() async throws { try await contract.types() }
     @Test func nulls() async throws { try await contract.nulls() }
@@ -50,6 +52,7 @@ import Testing
 
     @Test func crud() async throws { try await contract.crud() }
     @Test func insertShapes() async throws { try await contract.insertShapes() }
+    @Test func rowDecoding() async throws { try await contract.rowDecoding() }
     @Test func constraintViolation() async throws { try await contract.constraintViolation() }
     @Test func types() async throws { try await contract.types() }
     @Test func nulls() async throws { try await contract.nulls() }

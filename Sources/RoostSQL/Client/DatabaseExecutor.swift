@@ -191,7 +191,7 @@ extension DatabaseExecutor {
 
     static func decode<Row: Decodable>(_ row: any SQLRow, as type: Row.Type) throws -> Row {
         do {
-            return try row.decode(model: type)
+            return try RowModelDecoder.decode(row, as: type)
         } catch {
             throw DatabaseError(
                 .decodingFailed, "A row did not decode as \(Row.self): \(error). Check column names and types.",
