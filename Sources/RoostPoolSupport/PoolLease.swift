@@ -5,11 +5,71 @@ import _ConnectionPoolModule
 public struct PoolLeaseRequest<Connection: PooledConnection>: ConnectionRequestProtocol {
     /// The request's id, used to cancel it.
     public let id: Int
-    let continuation: CheckedContinuation<ConnectionLease<Connection>, any Error>
+    let outcome: PoolLeaseOutcome<Connection>
 
-    /// Hands the lease (or the pool's error) to the waiting caller.
+    /// Hands the lease (or the pool's error) to the caller, waiting or not yet.
     public func complete(with result: Result<ConnectionLease<Connection>, ConnectionPoolError>) {
-        continuation.resume(with: result)
+        outcome.fill(result)
+    }
+}
+
+/// Where the pool puts a request's result: picked up at once when the pool answered while
+/// the request was being submitted (a free connection), else awaited.
+final class PoolLeaseOutcome<Connection: PooledConnection>: Sendable {
+    typealias Lease = ConnectionLease<Connection>
+
+    private enum State {
+        case pending
+        case filled(Result<Lease, ConnectionPoolError>)
+        case awaited(CheckedContinuation<Lease, any Error>)
+        case delivered
+    }
+
+    private let state = Mutex<State>(.pending)
+
+    /// Stores `result`, or hands it to the caller waiting for it. The pool answers once.
+    func fill(_ result: Result<Lease, ConnectionPoolError>) {
+        let waiter: CheckedContinuation<Lease, any Error>? = state.withLock { state in
+            switch state {
+            case .pending:
+                state = .filled(result)
+                return nil
+            case .awaited(let continuation):
+                state = .delivered
+                return continuation
+            case .filled, .delivered:
+                preconditionFailure("A connection pool answered one lease request twice")
+            }
+        }
+        waiter?.resume(with: result.mapError { $0 as any Error })
+    }
+
+    /// The result if the pool has answered and nobody took it yet.
+    func take() -> Result<Lease, ConnectionPoolError>? {
+        state.withLock { state in
+            guard case .filled(let result) = state else { return nil }
+            state = .delivered
+            return result
+        }
+    }
+
+    /// Waits for the pool's answer.
+    func wait() async throws -> Lease {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+            let result: Result<Lease, ConnectionPoolError>? = state.withLock { state in
+                switch state {
+                case .pending:
+                    state = .awaited(continuation)
+                    return nil
+                case .filled(let result):
+                    state = .delivered
+                    return result
+                case .awaited, .delivered:
+                    preconditionFailure("A lease request was awaited twice")
+                }
+            }
+            if let result { continuation.resume(with: result.mapError { $0 as any Error }) }
+        }
     }
 }
 
@@ -25,10 +85,11 @@ public enum PoolLeaseFailure: Sendable {
 
 /// Leases a connection with a timeout, honouring task cancellation.
 ///
-/// A request withdrawn before it reaches the pool (the task was already cancelled, or the
-/// timeout fired first) is never submitted, so it cannot wait forever; one withdrawn after
-/// is cancelled in the pool. Cancellation throws `CancellationError`; the other failures go
-/// through `failure`, which maps them to the driver's typed error.
+/// A task already cancelled submits nothing. When a connection is free the pool hands it
+/// over while the request is submitted, and the lease costs no suspension and no timer;
+/// otherwise the caller waits with a timer, and a request withdrawn by the timeout or by
+/// cancellation is cancelled in the pool. Cancellation throws `CancellationError`; the
+/// other failures go through `failure`, which maps them to the driver's typed error.
 ///
 /// - Parameters:
 ///   - id: A request id unique within the pool.
@@ -72,20 +133,20 @@ private func leasePooledConnection<Connection: PooledConnection>(
         }
     }
     do {
+        // A free connection is handed over while the request is submitted: then no timer
+        // and no suspension is needed.
+        guard !Task.isCancelled else { throw CancellationError() }
+        let outcome = PoolLeaseOutcome<Connection>()
+        state.submit()
+        submit(PoolLeaseRequest(id: id, outcome: outcome))
+        if let result = outcome.take() { return try result.get() }
         return try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     withdraw(.timeout)
                 }
-                let lease = try await withCheckedThrowingContinuation {
-                    (continuation: CheckedContinuation<ConnectionLease<Connection>, any Error>) in
-                    if let reason = state.submit() {
-                        continuation.resume(throwing: error(for: reason))
-                    } else {
-                        submit(PoolLeaseRequest(id: id, continuation: continuation))
-                    }
-                }
+                let lease = try await outcome.wait()
                 group.cancelAll()
                 return lease
             }
@@ -117,13 +178,9 @@ final class PoolLeaseState: Sendable {
 
     private let state = Mutex<State>(.created)
 
-    /// Marks the request submitted; returns the reason instead if it was withdrawn first.
-    func submit() -> Withdrawal? {
-        state.withLock { state in
-            if case .withdrawn(let reason) = state { return reason }
-            state = .submitted
-            return nil
-        }
+    /// Marks the request submitted: from now on a withdrawal must cancel it in the pool.
+    func submit() {
+        state.withLock { $0 = .submitted }
     }
 
     /// Withdraws the request; returns whether the pool must be told to cancel it.

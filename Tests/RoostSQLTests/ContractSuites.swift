@@ -7,6 +7,8 @@ import Testing
     let contract = DatabaseContract(engine: .sqlite)
 
     @Test func crud() async throws { try await contract.crud() }
+    @Test func insertShapes() async throws { try await contract.insertShapes() }
+    @Test func rowDecoding() async throws { try await contract.rowDecoding() }
     @Test func constraintViolation() async throws { try await contract.constraintViolation() }
     @Test func types() async throws { try await contract.types() }
     @Test func nulls() async throws { try await contract.nulls() }
@@ -27,6 +29,8 @@ import Testing
     let contract = DatabaseContract(engine: .postgres)
 
     @Test func crud() async throws { try await contract.crud() }
+    @Test func insertShapes() async throws { try await contract.insertShapes() }
+    @Test func rowDecoding() async throws { try await contract.rowDecoding() }
     @Test func constraintViolation() async throws { try await contract.constraintViolation() }
     @Test func types() async throws { try await contract.types() }
     @Test func nulls() async throws { try await contract.nulls() }
@@ -47,6 +51,8 @@ import Testing
     let contract = DatabaseContract(engine: .mysql)
 
     @Test func crud() async throws { try await contract.crud() }
+    @Test func insertShapes() async throws { try await contract.insertShapes() }
+    @Test func rowDecoding() async throws { try await contract.rowDecoding() }
     @Test func constraintViolation() async throws { try await contract.constraintViolation() }
     @Test func types() async throws { try await contract.types() }
     @Test func nulls() async throws { try await contract.nulls() }

@@ -35,6 +35,8 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
     /// Where the client logs.
     public let logger: Logger
     let driver: any DatabaseDriver
+    /// The INSERT texts of ``insert(into:_:idColumn:)``, by table and columns.
+    let insertStatements = InsertStatementCache()
     private let isClosed = Mutex(false)
 
     /// The engine behind this client.

@@ -79,22 +79,34 @@ extension DatabaseExecutor {
     {
         switch engine {
         case .postgres:
-            let id = try await sql.insert(into: table).model(row).returning(idColumn)
-                .first()
-            guard let id else { throw missingID(table) }
+            let statement = try insertStatement(into: table, row, returning: idColumn)
+            guard let id = try await sql.raw("\(statement)").first() else { throw missingID(table) }
             return try Self.decode(id, column: idColumn, as: Int64.self)
         case .mysql:
-            let result = try await mysqlResult(of: try sql.insert(into: table).model(row).query)
+            let result = try await mysqlResult(of: try insertStatement(into: table, row, returning: nil))
             guard result.lastInsertID > 0, let id = Int64(exactly: result.lastInsertID) else { throw missingID(table) }
             return id
         default:
+            let statement = try insertStatement(into: table, row, returning: nil)
             let id = try await sql.withSession { session in
-                try await session.insert(into: table).model(row).run()
+                try await session.execute(sql: statement) { _ in }
                 return try await session.raw("SELECT last_insert_rowid() AS roost_id").first()
             }
             guard let id else { throw missingID(table) }
             return try Self.decode(id, column: "roost_id", as: Int64.self)
         }
+    }
+
+    /// The INSERT of `row` into `table`: its text from the client's cache when the table
+    /// and column list were seen before, else as SQLKit's builder writes it.
+    private func insertStatement(into table: String, _ row: some Encodable, returning: String?) throws
+        -> any SQLExpression
+    {
+        let database = sql
+        guard let guarded = database as? GuardedSQLDatabase else {
+            return try InsertStatementCache.built(into: table, row, returning: returning, on: database)
+        }
+        return try guarded.client.insertStatements.statement(into: table, row, returning: returning, on: database)
     }
 
     /// Sets the columns of `values` (its coded keys) on the rows of `table` matching
@@ -179,7 +191,7 @@ extension DatabaseExecutor {
 
     static func decode<Row: Decodable>(_ row: any SQLRow, as type: Row.Type) throws -> Row {
         do {
-            return try row.decode(model: type)
+            return try RowModelDecoder.decode(row, as: type)
         } catch {
             throw DatabaseError(
                 .decodingFailed, "A row did not decode as \(Row.self): \(error). Check column names and types.",

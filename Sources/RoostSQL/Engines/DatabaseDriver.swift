@@ -26,6 +26,11 @@ protocol DatabaseDriver: Sendable {
     /// Runs `body` with one connection borrowed from the pool; failing to borrow one
     /// throws a ``DatabaseError``, errors from `body` pass through unchanged.
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R
+    /// Runs one statement on a pooled connection entirely on the pool's event loop —
+    /// borrowing, sending, reading the rows and returning the connection — when the
+    /// driver can; nil when it cannot (then use ``withConnection(_:)``).
+    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>?
     /// Closes every connection; later borrows fail with ``DatabaseError/Kind/closed``.
     func shutdown() async throws
     /// Starts closing every connection without waiting, for a client released unclosed.
@@ -86,6 +91,22 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
         } catch {
             pool.releaseConnection(connection, logger: logger)
             throw error
+        }
+    }
+
+    /// Chains borrowing, the statement and returning the connection as futures on the
+    /// pool's event loop, where AsyncKit keeps the pool's state: the caller's task waits
+    /// once, instead of hopping to the event loop and back to borrow, to run and to return.
+    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>?
+    {
+        let (pool, logger, makeSQL) = (self.pool, self.logger, self.makeSQL)
+        return eventLoop.flatSubmit {
+            pool.base.requestConnection(logger: logger, on: eventLoop).flatMap { connection in
+                makeSQL(connection).execute(sql: query, onRow).always { _ in
+                    pool.base.releaseConnection(connection, logger: logger)
+                }
+            }
         }
     }
 

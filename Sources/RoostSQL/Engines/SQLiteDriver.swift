@@ -57,11 +57,13 @@ extension DatabaseClient {
         threadPool.start()
         let source = SQLiteSource(
             storage: storage, threadPool: threadPool, busyTimeout: configuration.busyTimeout, readOnly: readOnly)
+        // Made once: each carries a JSON coder, which would otherwise be allocated per lease.
+        let (encoder, decoder) = (SQLiteDataEncoder(), SQLiteDataDecoder())
         return PooledDriver(
             engine: .sqlite, dialect: SQLiteDialect(), source: source, maxConnections: maxConnections,
             requestTimeout: configuration.poolTimeout.timeAmount,
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger,
-            makeSQL: { $0.sql(queryLogLevel: configuration.queryLogLevel) },
+            makeSQL: { $0.sql(encoder: encoder, decoder: decoder, queryLogLevel: configuration.queryLogLevel) },
             threadPool: threadPool)
     }
 }
