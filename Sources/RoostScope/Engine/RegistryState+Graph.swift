@@ -80,12 +80,12 @@ extension RegistryState {
         guard let node = nodes[id] else { return }
         if node.cancelReason == nil { node.cancelReason = reason }
         if let mailbox = node.mailbox {
-            pendingWakes.append(.post(mailbox, .cancel))
+            pendingActions.append(.post(mailbox, .cancel))
             return
         }
         node.cancelled = true
-        if let task = node.task { pendingCancels.append(task) }
-        for case let task? in node.spawned.values { pendingCancels.append(task) }
+        if let task = node.task { pendingActions.append(.cancel(task)) }
+        for case let task? in node.spawned.values { pendingActions.append(.cancel(task)) }
     }
 
     /// The last user of a service left: start the grace period, wake its
@@ -131,7 +131,7 @@ extension RegistryState {
         let waiting = node.noUsersWaiters.takeAll()
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .noUsers(let c) = waiter.continuation {
-                pendingWakes.append(.noUsers(c, nil))
+                pendingActions.append(.noUsers(c, nil))
             }
         }
     }
@@ -160,6 +160,6 @@ extension RegistryState {
         if waiter.holdsEdge {
             dropUse(user: waiter.user, target: waiter.target, all: false, registry: registry)
         }
-        pendingWakes.append(waiter.failure(CancellationError()))
+        pendingActions.append(waiter.failure(CancellationError()))
     }
 }

@@ -9,7 +9,7 @@ extension RegistryState {
         let waiting = node.readyWaiters.takeAll()
         for waiterID in waiting {
             if let waiter = waiters.removeValue(forKey: waiterID), case .acquire(let c) = waiter.continuation {
-                pendingWakes.append(.acquire(c, .success(.value(value))))
+                pendingActions.append(.acquire(c, .success(.value(value))))
             }
         }
     }
@@ -30,7 +30,7 @@ extension RegistryState {
         }
         for waiterID in node.endWaiters {
             if let waiter = waiters.removeValue(forKey: waiterID), case .acquire(let c) = waiter.continuation {
-                pendingWakes.append(.acquire(c, .success(.retry)))
+                pendingActions.append(.acquire(c, .success(.retry)))
             }
         }
         return node
@@ -66,7 +66,7 @@ extension RegistryState {
                     metadata: ["service": "\(node.name)", "error": "\(error)"])
             }
             for waiterID in node.readyWaiters.takeAll() {
-                if let waiter = waiters.removeValue(forKey: waiterID) { pendingWakes.append(waiter.failure(error)) }
+                if let waiter = waiters.removeValue(forKey: waiterID) { pendingActions.append(waiter.failure(error)) }
             }
         } else {
             var failure: (any Error)?

@@ -67,7 +67,7 @@ struct Waiter {
     let continuation: Continuation
 
     /// The wake-up that fails this waiter with `error`.
-    func failure(_ error: any Error) -> DeferredWake {
+    func failure(_ error: any Error) -> DeferredAction {
         switch continuation {
         case .acquire(let c): .acquire(c, .failure(error))
         case .noUsers(let c): .noUsers(c, error)
@@ -75,15 +75,18 @@ struct Waiter {
     }
 }
 
-/// A continuation to resume, or a job to post, once the registry's lock is released.
+/// A continuation to resume, a job to post or a task to cancel, once the registry's lock
+/// is released.
 ///
 /// Resuming a continuation enqueues its task and may wake a thread: done under the lock,
-/// that system call would lengthen every other task's wait for the lock.
-enum DeferredWake {
+/// that system call would lengthen every other task's wait for the lock. Cancelling a
+/// task runs its cancellation handlers on the spot, and those may take the lock.
+enum DeferredAction {
     case acquire(UnsafeContinuation<AcquireOutcome, any Error>, Result<AcquireOutcome, any Error>)
     case noUsers(UnsafeContinuation<Void, any Error>, (any Error)?)
     case drain(UnsafeContinuation<Void, Never>)
     case post(ScopeMailbox, ScopeMailbox.Job)
+    case cancel(TaskCanceller)
 
     func run() {
         switch self {
@@ -92,6 +95,7 @@ enum DeferredWake {
         case .noUsers(let continuation, nil): continuation.resume()
         case .drain(let continuation): continuation.resume()
         case .post(let mailbox, let job): mailbox.post(job)
+        case .cancel(let task): task.cancel()
         }
     }
 }
@@ -168,11 +172,8 @@ struct RegistryState {
     var mainID: NodeID?
     var mainEnded = false
     var rootErrors: [any Error] = []
-    /// Tasks to cancel once the registry's lock is released (cancellation handlers may
-    /// take the lock themselves): see ``ScopeRegistry/withState(_:)``.
-    var pendingCancels: [TaskCanceller] = []
-    /// Wake-ups to run once the lock is released (see ``DeferredWake``).
-    var pendingWakes = InlineList<DeferredWake>()
+    /// What to do once the lock is released (see ``DeferredAction``).
+    var pendingActions = InlineList<DeferredAction>()
 
     /// The node of `scope`, unless the scope has ended.
     func live(_ scope: Scope) -> NodeState? {

@@ -153,6 +153,6 @@ extension RegistryState {
             registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         }
         // The launcher is open: this user is alive, so the root body or a service still runs.
-        pendingWakes.append(.post(registry.launcher, .start(makeLaunch(node))))
+        pendingActions.append(.post(registry.launcher, .start(makeLaunch(node))))
     }
 }

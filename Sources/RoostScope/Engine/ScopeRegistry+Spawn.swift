@@ -16,7 +16,7 @@ extension RegistryState {
         let spawnID = registry.makeWaiterID()
         node.spawned[spawnID] = .some(nil)
         // The launcher is open: this service is live, so the root group still runs.
-        pendingWakes.append(.post(registry.launcher, .start { await registry.runSpawned(spawnID, in: id, operation) }))
+        pendingActions.append(.post(registry.launcher, .start { await registry.runSpawned(spawnID, in: id, operation) }))
     }
 
     /// Records that a spawned task ended (with its error, if any) and wakes the service
@@ -30,7 +30,7 @@ extension RegistryState {
         }
         if node.spawned.isEmpty, let drain = node.spawnDrain {
             node.spawnDrain = nil
-            pendingWakes.append(.drain(drain))
+            pendingActions.append(.drain(drain))
         }
     }
 }
@@ -64,7 +64,7 @@ extension ScopeRegistry {
             guard let node = state.live(scope) else { return true }
             node.spawnClosed = true
             guard node.spawned.isEmpty else {
-                for case let task? in node.spawned.values { state.pendingCancels.append(task) }
+                for case let task? in node.spawned.values { state.pendingActions.append(.cancel(task)) }
                 return false
             }
             endService(scope, result: result, state: &state)

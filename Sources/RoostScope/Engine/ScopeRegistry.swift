@@ -33,35 +33,20 @@ final class ScopeRegistry: Sendable {
         logger.debug(message, metadata: metadata)
     }
 
-    /// Runs `body` with the graph locked, then resumes the tasks it woke and cancels the
-    /// tasks it asked to cancel.
-    ///
-    /// Cancelling a task runs its cancellation handlers on the spot, and those may lock the
-    /// registry, so cancellations wait until the lock is released; so do wake-ups, to keep
-    /// the lock short (see ``DeferredWake``).
+    /// Runs `body` with the graph locked, then carries out what it deferred: resuming the
+    /// tasks it woke and cancelling the tasks it asked to cancel (see ``DeferredAction``).
     func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
-        let (result, deferred) = state.withLock { state -> (Result<R, E>, DeferredWork?) in
+        let (result, deferred) = state.withLock { state -> (Result<R, E>, InlineList<DeferredAction>?) in
             let result: Result<R, E>
             do throws(E) {
                 result = .success(try body(&state))
             } catch {
                 result = .failure(error)
             }
-            guard !state.pendingWakes.isEmpty || !state.pendingCancels.isEmpty else { return (result, nil) }
-            defer { state.pendingCancels.removeAll() }
-            return (result, DeferredWork(wakes: state.pendingWakes.takeAll(), cancels: state.pendingCancels))
+            return (result, state.pendingActions.isEmpty ? nil : state.pendingActions.takeAll())
         }
-        if let deferred {
-            for wake in deferred.wakes { wake.run() }
-            for task in deferred.cancels { task.cancel() }
-        }
+        deferred?.forEach { $0.run() }
         return try result.get()
-    }
-
-    /// What a locked pass left to do once the lock is released.
-    private struct DeferredWork: Sendable {
-        let wakes: InlineList<DeferredWake>
-        let cancels: [TaskCanceller]
     }
 
     /// Creates the scope for the root body.
