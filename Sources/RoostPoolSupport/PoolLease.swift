@@ -137,7 +137,6 @@ private func leasePooledConnection<Connection: PooledConnection>(
         // and no suspension is needed.
         guard !Task.isCancelled else { throw CancellationError() }
         let outcome = PoolLeaseOutcome<Connection>()
-        state.submit()
         submit(PoolLeaseRequest(id: id, outcome: outcome))
         if let result = outcome.take() { return try result.get() }
         return try await withTaskCancellationHandler {
@@ -163,47 +162,29 @@ private func leasePooledConnection<Connection: PooledConnection>(
     }
 }
 
-/// Whether a lease request has reached the pool, and whether (and why) it was withdrawn.
+/// Whether (and why) a submitted lease request was withdrawn. Requests are submitted
+/// before the timer and the cancellation handler exist, so every withdrawal must be
+/// cancelled in the pool; only the first one counts.
 final class PoolLeaseState: Sendable {
     enum Withdrawal: Sendable {
         case timeout
         case cancelled
     }
 
-    private enum State {
-        case created
-        case submitted
-        case withdrawn(Withdrawal)
-    }
+    private let reason = Mutex<Withdrawal?>(nil)
 
-    private let state = Mutex<State>(.created)
-
-    /// Marks the request submitted: from now on a withdrawal must cancel it in the pool.
-    func submit() {
-        state.withLock { $0 = .submitted }
-    }
-
-    /// Withdraws the request; returns whether the pool must be told to cancel it.
+    /// Withdraws the request; returns whether the pool must be told to cancel it (only
+    /// for the first withdrawal).
     func withdraw(_ reason: Withdrawal) -> Bool {
-        state.withLock { state in
-            switch state {
-            case .created:
-                state = .withdrawn(reason)
-                return false
-            case .submitted:
-                state = .withdrawn(reason)
-                return true
-            case .withdrawn:
-                return false
-            }
+        self.reason.withLock { current in
+            guard current == nil else { return false }
+            current = reason
+            return true
         }
     }
 
     /// Why the request was withdrawn, if it was.
     var withdrawal: Withdrawal? {
-        state.withLock { state in
-            if case .withdrawn(let reason) = state { return reason }
-            return nil
-        }
+        reason.withLock { $0 }
     }
 }

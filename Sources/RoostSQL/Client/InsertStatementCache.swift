@@ -36,13 +36,10 @@ final class InsertStatementCache: Sendable {
         into table: String, _ row: some Encodable, returning: String?, on database: any SQLDatabase
     ) throws -> any SQLExpression {
         let encoded = try SQLQueryEncoder().encode(row)
-        var binds: [any Encodable & Sendable] = []
-        binds.reserveCapacity(encoded.count)
-        for (_, value) in encoded {
-            guard let bind = value as? SQLBind else { return try Self.built(into: table, row, returning: returning, on: database) }
-            binds.append(bind.encodable)
+        let binds = encoded.compactMap { ($0.1 as? SQLBind)?.encodable }
+        guard !encoded.isEmpty, binds.count == encoded.count else {
+            return try Self.built(into: table, row, returning: returning, on: database)
         }
-        guard !encoded.isEmpty else { return try Self.built(into: table, row, returning: returning, on: database) }
         let key = Key(table: table, columns: encoded.map(\.0), returning: returning)
         if let text = texts.withLock({ $0[key] }) {
             return SerializedStatement(sql: text, binds: binds)
