@@ -38,8 +38,7 @@ protocol DatabaseDriver: Sendable {
 }
 
 /// A ``DatabaseDriver`` over an AsyncKit connection pool bound to one event loop, so
-/// that `maxConnections` is an exact limit; with a thread pool (SQLite) that it owns and
-/// stops after the connections close.
+/// that `maxConnections` is an exact limit.
 struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.Connection: Sendable {
     let engine: DatabaseURL.Engine
     let dialect: any SQLDialect
@@ -48,12 +47,11 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
     private let pool: SendablePool<Source>
     private let logger: Logger
     private let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
-    private let threadPool: NIOThreadPool?
 
     init(
         engine: DatabaseURL.Engine, dialect: any SQLDialect, source: Source, maxConnections: Int,
         requestTimeout: TimeAmount, eventLoop: any EventLoop, logger: Logger,
-        makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase, threadPool: NIOThreadPool? = nil
+        makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase
     ) {
         self.engine = engine
         self.dialect = dialect
@@ -61,7 +59,6 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
         self.maxConnections = maxConnections
         self.logger = logger
         self.makeSQL = makeSQL
-        self.threadPool = threadPool
         self.pool = SendablePool(
             EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: maxConnections, requestTimeout: requestTimeout,
@@ -112,17 +109,12 @@ struct PooledDriver<Source: ConnectionPoolSource>: DatabaseDriver where Source.C
 
     func shutdown() async throws {
         try await pool.base.shutdownAsync()
-        try await threadPool?.shutdownGracefully()
     }
 
     func shutdownInBackground() {
-        let threadPool = self.threadPool
         let logger = self.logger
         pool.base.shutdownGracefully { error in
             if let error { logger.warning("Closing a released database pool failed", metadata: ["error": "\(error)"]) }
-            threadPool?.shutdownGracefully { error in
-                if let error { logger.warning("Stopping a released SQLite thread pool failed", metadata: ["error": "\(error)"]) }
-            }
         }
     }
 }

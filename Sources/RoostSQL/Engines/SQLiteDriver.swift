@@ -1,4 +1,3 @@
-import AsyncKit
 import Logging
 import NIOCore
 import NIOPosix
@@ -9,7 +8,7 @@ import SQLiteKit
 /// concurrent writers wait instead of failing, foreign keys enforced, and
 /// `query_only` for read-only clients. sqlite-nio runs every call on the given thread
 /// pool, never on the event loop.
-struct SQLiteSource: ConnectionPoolSource {
+struct SQLiteSource: Sendable {
     let storage: SQLiteConnection.Storage
     let threadPool: NIOThreadPool
     let busyTimeout: Duration
@@ -59,12 +58,68 @@ extension DatabaseClient {
             storage: storage, threadPool: threadPool, busyTimeout: configuration.busyTimeout, readOnly: readOnly)
         // Made once: each carries a JSON coder, which would otherwise be allocated per lease.
         let (encoder, decoder) = (SQLiteDataEncoder(), SQLiteDataDecoder())
-        return PooledDriver(
-            engine: .sqlite, dialect: SQLiteDialect(), source: source, maxConnections: maxConnections,
-            requestTimeout: configuration.poolTimeout.timeAmount,
-            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger,
-            makeSQL: { $0.sql(encoder: encoder, decoder: decoder, queryLogLevel: configuration.queryLogLevel) },
-            threadPool: threadPool)
+        let queryLogLevel = configuration.queryLogLevel
+        let pool = SQLiteConnectionPool(
+            source: source, maxConnections: maxConnections, timeout: configuration.poolTimeout.timeAmount,
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        return SQLiteDriver(pool: pool, threadPool: threadPool, logger: logger) {
+            $0.sql(encoder: encoder, decoder: decoder, queryLogLevel: queryLogLevel)
+        }
+    }
+}
+
+/// A ``DatabaseDriver`` over a ``SQLiteConnectionPool`` and the thread pool its
+/// connections run on, which it stops once every connection is closed.
+///
+/// Statements go through sqlite-nio's async API: the borrowing task takes a free
+/// connection under the pool's lock, the statement runs on the thread pool, and the task
+/// resumes with its rows, with no event loop in between.
+struct SQLiteDriver: DatabaseDriver {
+    let engine: DatabaseURL.Engine = .sqlite
+    let dialect: any SQLDialect = SQLiteDialect()
+    let pool: SQLiteConnectionPool
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let makeSQL: @Sendable (SQLiteConnection) -> any SQLDatabase
+
+    var eventLoop: any EventLoop { pool.eventLoop }
+    var maxConnections: Int { pool.maxConnections }
+
+    func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
+        let connection = try await pool.lease()
+        let pool = self.pool
+        let pooled = PooledConnection(sql: makeSQL(connection)) { await pool.discard(connection) }
+        do {
+            let result = try await body(pooled)
+            pool.release(connection)
+            return result
+        } catch {
+            pool.release(connection)
+            throw error
+        }
+    }
+
+    /// None: a lease costs no hop, and sqlite-nio's async API runs the statement without one.
+    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>?
+    {
+        nil
+    }
+
+    func shutdown() async throws {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            pool.shutdown { continuation.resume() }
+        }
+        try await threadPool.shutdownGracefully()
+    }
+
+    func shutdownInBackground() {
+        let (threadPool, logger) = (self.threadPool, self.logger)
+        pool.shutdown {
+            threadPool.shutdownGracefully { error in
+                if let error { logger.warning("Stopping a released SQLite thread pool failed", metadata: ["error": "\(error)"]) }
+            }
+        }
     }
 }
 
