@@ -44,6 +44,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
     ],
     "RoostCoordination": ["RoostCoordinationContracts"],
     "RoostMySQL": [
+        "RoostPoolSupport", .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
         .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
     ],
@@ -129,7 +130,7 @@ let package = Package(
         .target(
             name: "RoostPoolSupport",
             dependencies: [
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"), log, nioCore,
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"), log, nioCore, serviceLifecycle,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],

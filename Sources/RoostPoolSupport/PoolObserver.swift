@@ -14,7 +14,7 @@ import _ConnectionPoolModule
 /// - `roost_pool_connect_failures_total`, `roost_pool_keep_alive_failures_total`
 ///
 /// The pool reports connections; leases are reported by ``leasePooledConnection(id:timeout:observer:submit:cancel:failure:)``
-/// and by the driver calling ``returned()``.
+/// and ``ParkedLeases``, and by the driver calling ``returned()``.
 public final class PoolObserver: ConnectionPoolObservabilityDelegate, Sendable {
     public typealias ConnectionID = Int
 
@@ -141,6 +141,12 @@ public final class PoolObserver: ConnectionPoolObservabilityDelegate, Sendable {
         metrics.waiting.record(waiting.subtract(1, ordering: .relaxed).newValue)
         if leased { metrics.inUse.record(inUse.add(1, ordering: .relaxed).newValue) }
         if timedOut { metrics.leaseTimeouts.increment() }
+    }
+
+    /// A caller got a connection without waiting on the pool (from ``ParkedLeases``).
+    public func leasedWithoutWaiting() {
+        guard let metrics else { return }
+        metrics.inUse.record(inUse.add(1, ordering: .relaxed).newValue)
     }
 
     /// A leased connection went back to the pool.

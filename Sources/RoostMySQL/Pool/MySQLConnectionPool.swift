@@ -35,6 +35,7 @@ public final class MySQLConnectionPool: Service {
     let eventLoopGroup: any EventLoopGroup
     private let pool: Pool
     private let observer: PoolObserver
+    private let parked: ParkedLeases<PooledMySQLConnection>
     private let requestIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection opens before ``run()`` starts.
@@ -60,6 +61,7 @@ public final class MySQLConnectionPool: Service {
             logger: logger, instrumentation: connectionConfiguration.instrumentation
         ) { $0 is MySQLConnectionExpired }
         self.observer = observer
+        self.parked = ParkedLeases(observer: observer)
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
@@ -84,11 +86,8 @@ public final class MySQLConnectionPool: Service {
 
     /// Maintains the connections until the task is cancelled, then closes them all.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await pool.run()
-        } onGracefulShutdown: {
-            self.pool.triggerForceShutdown()
-        }
+        let pool = self.pool
+        await parked.run(pool: { await pool.run() }, forceShutdown: { pool.triggerForceShutdown() })
     }
 
     /// Leases a connection for the duration of `body`, then resets it and returns it to
@@ -171,7 +170,7 @@ public final class MySQLConnectionPool: Service {
     private func recycle(_ lease: ConnectionLease<PooledMySQLConnection>) async {
         let pooled = lease.connection
         defer {
-            lease.release()
+            if pooled.connection.isClosed { lease.release() } else { parked.park(lease) }
             observer.returned()
         }
         if pooled.connection.isClosed { return }
@@ -202,6 +201,8 @@ public final class MySQLConnectionPool: Service {
     }
 
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledMySQLConnection> {
+        if let lease = parked.take(isUsable: { !$0.connection.isClosed }) { return lease }
+        defer { parked.stopWaiting() }
         let address = Self.address(of: configuration.connection)
         let pool = self.pool
         return try await leasePooledConnection(

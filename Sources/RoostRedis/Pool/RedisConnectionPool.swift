@@ -32,6 +32,7 @@ public final class RedisConnectionPool: Service {
     public let configuration: RedisPoolConfiguration
     private let pool: Pool
     private let observer: PoolObserver
+    private let parked: ParkedLeases<PooledRedisConnection>
     private let requestIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection opens before ``run()`` starts.
@@ -52,6 +53,7 @@ public final class RedisConnectionPool: Service {
             system: "redis", name: "Redis", keepAlive: "PING", server: connectionConfiguration.address, logger: logger,
             instrumentation: connectionConfiguration.instrumentation)
         self.observer = observer
+        self.parked = ParkedLeases(observer: observer)
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
@@ -71,11 +73,8 @@ public final class RedisConnectionPool: Service {
 
     /// Maintains the connections until the task is cancelled, then closes them all.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await pool.run()
-        } onGracefulShutdown: {
-            self.pool.triggerForceShutdown()
-        }
+        let pool = self.pool
+        await parked.run(pool: { await pool.run() }, forceShutdown: { pool.triggerForceShutdown() })
     }
 
     /// Leases a connection for the duration of `body`, then returns it to the pool.
@@ -96,7 +95,7 @@ public final class RedisConnectionPool: Service {
     ) async throws -> Result {
         let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
         defer {
-            lease.release()
+            if lease.connection.connection.isOpen { parked.park(lease) } else { lease.release() }
             observer.returned()
         }
         let connection = lease.connection.connection
@@ -111,6 +110,8 @@ public final class RedisConnectionPool: Service {
     }
 
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledRedisConnection> {
+        if let lease = parked.take(isUsable: { $0.connection.isOpen }) { return lease }
+        defer { parked.stopWaiting() }
         let address = configuration.connection.address
         let pool = self.pool
         return try await leasePooledConnection(
