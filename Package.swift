@@ -138,7 +138,8 @@ let package = Package(
         .target(
             name: "RoostSQL",
             dependencies: [
-                "RoostCore", "RoostMySQL", log, nioCore, nioPosix, serviceLifecycle,
+                "RoostCore", "RoostMySQL", "RoostPoolSupport", log, nioCore, nioPosix, serviceLifecycle,
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

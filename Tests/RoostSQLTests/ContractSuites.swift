@@ -18,6 +18,7 @@ import Testing
     @Test func concurrentWriters() async throws { try await contract.concurrentWriters() }
     @Test func readOnly() async throws { try await contract.readOnly() }
     @Test func closedClient() async throws { try await contract.closedClient() }
+    @Test func exhaustedPool() async throws { try await contract.exhaustedPool() }
     @Test func migrateConcurrently() async throws { try await contract.migrateConcurrently() }
     @Test func failingMigrationRollsBack() async throws { try await contract.failingMigrationRollsBack() }
     @Test func readOnlyMigrator() async throws { try await contract.readOnlyMigrator() }
@@ -40,6 +41,7 @@ import Testing
     @Test func concurrentWriters() async throws { try await contract.concurrentWriters() }
     @Test func readOnly() async throws { try await contract.readOnly() }
     @Test func closedClient() async throws { try await contract.closedClient() }
+    @Test func exhaustedPool() async throws { try await contract.exhaustedPool() }
     @Test func migrateConcurrently() async throws { try await contract.migrateConcurrently() }
     @Test func failingMigrationRollsBack() async throws { try await contract.failingMigrationRollsBack() }
     @Test func readOnlyMigrator() async throws { try await contract.readOnlyMigrator() }
@@ -62,6 +64,7 @@ import Testing
     @Test func concurrentWriters() async throws { try await contract.concurrentWriters() }
     @Test func readOnly() async throws { try await contract.readOnly() }
     @Test func closedClient() async throws { try await contract.closedClient() }
+    @Test func exhaustedPool() async throws { try await contract.exhaustedPool() }
     @Test func migrateConcurrently() async throws { try await contract.migrateConcurrently() }
     @Test func failingMigrationRollsBack() async throws { try await contract.failingMigrationRollsBack() }
     @Test func readOnlyMigrator() async throws { try await contract.readOnlyMigrator() }

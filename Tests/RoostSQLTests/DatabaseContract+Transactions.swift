@@ -181,6 +181,32 @@ extension DatabaseContract {
     }
 }
 
+extension DatabaseContract {
+    /// With its one connection held, a statement waits the pool timeout and fails with
+    /// `poolTimeout`; once the connection is back, statements run again.
+    func exhaustedPool() async throws {
+        try await TestDatabase.with(engine) { database in
+            let db = try await database.open(maxConnections: 1, poolTimeout: .milliseconds(200))
+            let (held, heldContinuation) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+            let holder = Task {
+                try await db.sql.withSession { _ in
+                    heldContinuation.yield()
+                    for await _ in release { return }
+                }
+            }
+            for await _ in held { break }
+            let error = try await #require(throws: DatabaseError.self) { try await db.check() }
+            #expect(error.kind == .poolTimeout)
+            #expect(error.message.contains("maxConnections"))
+            releaseContinuation.yield()
+            try await holder.value
+            try await db.check()
+            try await db.close()
+        }
+    }
+}
+
 extension Sequence {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
         var results: [T] = []

@@ -66,7 +66,9 @@ struct TestDatabase: Sendable {
     }
 
     /// Opens a client on the database.
-    func open(readOnly: Bool = false, maxConnections: Int? = nil) async throws -> DatabaseClient {
+    func open(readOnly: Bool = false, maxConnections: Int? = nil, poolTimeout: Duration = .seconds(60)) async throws
+        -> DatabaseClient
+    {
         try await DatabaseClient.open(url, readOnly: readOnly) { configuration in
             if let maxConnections { configuration.maxConnections = maxConnections }
             // A loaded runner can hold SQLite's write lock for seconds; the contract is
@@ -74,7 +76,7 @@ struct TestDatabase: Sendable {
             configuration.busyTimeout = .seconds(120)
             // Nor about how fast a loaded PostgreSQL forks a backend: opening a connection
             // counts against the pool's wait.
-            configuration.poolTimeout = .seconds(60)
+            configuration.poolTimeout = poolTimeout
         }
     }
 

@@ -97,8 +97,13 @@ public final class DatabaseClient: DatabaseExecutor, Service, HealthCheck {
                 throw Self.openingFailure(error, url: url)
             }
         case .server(let server):
-            driver = try postgresDriver(
-                server, tls: configuration.tls, configuration: configuration, readOnly: configuration.readOnly, logger: logger)
+            do {
+                driver = try await postgresDriver(
+                    server, tls: configuration.tls, configuration: configuration, readOnly: configuration.readOnly,
+                    logger: logger)
+            } catch {
+                throw Self.openingFailure(error, url: url)
+            }
         }
         let client = DatabaseClient(url: url, configuration: configuration, driver: driver, logger: logger)
         do {

@@ -1,16 +1,20 @@
-import AsyncKit
 import Logging
 import NIOCore
 import NIOPosix
 import PostgresKit
+import RoostPoolSupport
 import SQLKit
+import Synchronization
+import _ConnectionPoolModule
 
 extension DatabaseClient {
-    /// A driver for a PostgreSQL server.
+    /// A driver for a PostgreSQL server, after one connection proved that the server
+    /// accepts the URL's credentials and database (so a bad URL fails at once with the
+    /// server's reason instead of after the pool's retries).
     static func postgresDriver(
         _ server: DatabaseURL.ServerAddress, tls: DatabaseOptions.TLSMode, configuration: Configuration, readOnly: Bool,
         logger: Logger
-    ) throws -> any DatabaseDriver {
+    ) async throws -> any DatabaseDriver {
         var core = PostgresConnection.Configuration(
             host: server.host, port: server.port, username: server.username ?? "postgres", password: server.password,
             database: server.database, tls: try postgresTLS(tls))
@@ -19,12 +23,10 @@ extension DatabaseClient {
             // The server refuses writes too, as a second line behind the client's check.
             core.options.additionalStartupParameters.append(("default_transaction_read_only", "on"))
         }
-        let source = PostgresConnectionSource(sqlConfiguration: SQLPostgresConfiguration(coreConfiguration: core))
-        return PooledDriver(
-            engine: .postgres, dialect: PostgresDialect(), source: source,
-            maxConnections: configuration.maxConnections ?? 10, requestTimeout: configuration.poolTimeout.timeAmount,
-            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger,
-            makeSQL: { PostgresStatementGate(base: $0.sql(queryLogLevel: configuration.queryLogLevel), connection: $0) })
+        let probe = try await PostgresConnection.connect(configuration: core, id: 0, logger: logger)
+        try await probe.close()
+        return PostgresDriver(
+            connection: core, address: "\(server.host):\(server.port)", configuration: configuration, logger: logger)
     }
 
     private static func postgresTLS(_ mode: DatabaseOptions.TLSMode) throws -> PostgresConnection.Configuration.TLS {
@@ -50,5 +52,142 @@ extension DatabaseClient {
             throw DatabaseError(
                 .connectionFailed, "Could not set up TLS (\(mode.rawValue)) for PostgreSQL: \(error).", underlying: error)
         }
+    }
+}
+
+/// A ``DatabaseDriver`` over a `_ConnectionPoolModule` pool of postgres-nio connections,
+/// spread over the event loops, with ``ParkedLeases`` in front: a lease per statement
+/// takes a returned connection under one lock.
+///
+/// The pool works only while its `run()` runs. The driver owns the task running it:
+/// started when the driver is made, cancelled and awaited by ``shutdown()``, so no pool
+/// work outlives the client.
+final class PostgresDriver: DatabaseDriver {
+    typealias Pool = ConnectionPool<
+        PostgresConnection, Int, ConnectionIDGenerator, PoolLeaseRequest<PostgresConnection>, Int,
+        PostgresKeepAlive, PoolObserver, ContinuousClock
+    >
+
+    let engine: DatabaseURL.Engine = .postgres
+    let dialect: any SQLDialect = PostgresDialect()
+    let eventLoop: any EventLoop
+    let maxConnections: Int
+    private let pool: Pool
+    private let parked: ParkedLeases<PostgresConnection>
+    private let observer: PoolObserver
+    private let poolTimeout: Duration
+    private let address: String
+    private let queryLogLevel: Logger.Level?
+    private let requestIDs = Atomic<Int>(0)
+    private let connectFailure = LatestConnectFailure()
+    private let runner: Task<Void, Never>
+
+    init(connection: PostgresConnection.Configuration, address: String, configuration: DatabaseClient.Configuration, logger: Logger) {
+        let maxConnections = configuration.maxConnections ?? 10
+        self.maxConnections = maxConnections
+        self.eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        self.poolTimeout = configuration.poolTimeout
+        self.address = address
+        self.queryLogLevel = configuration.queryLogLevel
+        var poolConfiguration = ConnectionPoolConfiguration()
+        poolConfiguration.minimumConnectionCount = min(configuration.minConnections ?? 0, maxConnections)
+        poolConfiguration.maximumConnectionSoftLimit = maxConnections
+        poolConfiguration.maximumConnectionHardLimit = maxConnections
+        let observer = PoolObserver(
+            system: "postgresql", name: "PostgreSQL", keepAlive: "SELECT 1", server: address, logger: logger,
+            instrumentation: DriverInstrumentation())
+        let parked = ParkedLeases<PostgresConnection>(observer: observer)
+        let connectFailure = self.connectFailure
+        let pool = Pool(
+            configuration: poolConfiguration, idGenerator: ConnectionIDGenerator(),
+            requestType: PoolLeaseRequest<PostgresConnection>.self, keepAliveBehavior: PostgresKeepAlive(),
+            observabilityDelegate: observer, clock: ContinuousClock()
+        ) { id, _ in
+            do {
+                let opened = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.next(), configuration: connection, id: id, logger: logger)
+                connectFailure.error.withLock { $0 = nil }
+                return ConnectionAndMetadata(connection: opened, maximalStreamsOnConnection: 1)
+            } catch {
+                connectFailure.error.withLock { $0 = error }
+                throw error
+            }
+        }
+        self.pool = pool
+        self.parked = parked
+        self.observer = observer
+        self.runner = Task {
+            await parked.run(pool: { await pool.run() }, forceShutdown: { pool.triggerForceShutdown() })
+        }
+    }
+
+    func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
+        let lease = try await lease()
+        let connection = lease.connection
+        let sql = PostgresStatementGate(base: connection.sql(queryLogLevel: queryLogLevel), connection: connection)
+        let pooled = PooledConnection(sql: sql) { try? await connection.close() }
+        defer {
+            if connection.isClosed { lease.release() } else { parked.park(lease) }
+            observer.returned()
+        }
+        return try await body(pooled)
+    }
+
+    /// None: a lease from the park costs no hop.
+    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>?
+    {
+        nil
+    }
+
+    private func lease() async throws -> ConnectionLease<PostgresConnection> {
+        if let lease = parked.take(isUsable: { !$0.isClosed }) { return lease }
+        defer { parked.stopWaiting() }
+        let (pool, address, connectFailure) = (self.pool, self.address, self.connectFailure)
+        return try await leasePooledConnection(
+            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: poolTimeout, observer: observer,
+            submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
+        ) { failure in
+            switch failure {
+            case .timeout:
+                if let cause = connectFailure.error.withLock({ $0 }) {
+                    return DatabaseError(
+                        .connectionFailed,
+                        "No PostgreSQL connection could be opened to \(address): \(String(reflecting: cause)); check that the server is up.",
+                        underlying: cause)
+                }
+                return DatabaseError(
+                    .poolTimeout, "No postgres connection became free in time; raise maxConnections or shorten transactions.")
+            case .shutdown:
+                return DatabaseError(.closed, "The database client is closed; open a new one.")
+            case .unavailable(let error):
+                return DatabaseError(.connectionFailed, "The PostgreSQL pool at \(address) failed: \(error).", underlying: error)
+            }
+        }
+    }
+
+    func shutdown() async throws {
+        runner.cancel()
+        await runner.value
+    }
+
+    func shutdownInBackground() {
+        // Cancelling the pool's task makes it close every connection; nobody is left to await it.
+        runner.cancel()
+    }
+}
+
+/// Why the latest attempt to open a connection failed, until one succeeds: a lease that
+/// times out while the server cannot be reached says so, instead of blaming the pool's size.
+final class LatestConnectFailure: Sendable {
+    let error = Mutex<(any Error)?>(nil)
+}
+
+/// Pings an idle connection with `SELECT 1` every 30 seconds.
+struct PostgresKeepAlive: ConnectionKeepAliveBehavior {
+    var keepAliveFrequency: Duration? { .seconds(30) }
+
+    func runKeepAlive(for connection: PostgresConnection) async throws {
+        _ = try await connection.query("SELECT 1", logger: connection.logger).get()
     }
 }

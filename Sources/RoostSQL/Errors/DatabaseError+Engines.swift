@@ -1,4 +1,3 @@
-import AsyncKit
 import PostgresNIO
 import RoostCore
 import SQLiteNIO
@@ -15,13 +14,6 @@ extension DatabaseError {
             return fromSQLite(error)
         case let error as PSQLError:
             return fromPostgres(error)
-        case ConnectionPoolError.shutdown:
-            return DatabaseError(.closed, "The database client is closed; open a new one.", underlying: error)
-        case ConnectionPoolTimeoutError.connectionRequestTimeout:
-            return DatabaseError(
-                .poolTimeout,
-                "No \(engine.rawValue) connection became free in time; raise maxConnections or shorten transactions.",
-                underlying: error)
         case is DecodingError:
             return DatabaseError(
                 .decodingFailed, "A row did not match the requested type: \(error); check column names and types.",
