@@ -22,10 +22,21 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-pool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let db = try await DatabaseClient.open("sqlite://\(directory.path)/pool.db") {
-            $0.maxConnections = 1
-            $0.poolTimeout = poolTimeout
+        // Opening borrows the connection within the pool timeout; on a loaded machine a
+        // short one can pass before the test begins, so opening is tried again then.
+        var attempt = 1
+        var opened: DatabaseClient?
+        while opened == nil {
+            do {
+                opened = try await DatabaseClient.open("sqlite://\(directory.path)/pool.db") {
+                    $0.maxConnections = 1
+                    $0.poolTimeout = poolTimeout
+                }
+            } catch is DatabaseError where attempt < 20 {
+                attempt += 1
+            }
         }
+        let db = try #require(opened)
         let (held, release) = (Signal(), Signal())
         let holder = Task {
             try await db.withTransaction { _ in
