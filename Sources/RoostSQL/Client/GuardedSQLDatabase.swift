@@ -37,11 +37,7 @@ struct GuardedSQLDatabase: SQLDatabase {
             case .connection(let connection):
                 try await connection.execute(sql: query, onRow)
             case .pool, .transaction:
-                if let done = client.driver.executeOnPool(sql: query, onRow) {
-                    try await done.get()
-                } else {
-                    try await client.driver.withConnection { try await $0.sql.execute(sql: query, onRow) }
-                }
+                try await client.driver.withConnection { try await $0.sql.execute(sql: query, onRow) }
             }
         } catch {
             throw DatabaseError.translating(error, engine: client.engine)

@@ -25,11 +25,6 @@ protocol DatabaseDriver: Sendable {
     /// Runs `body` with one connection borrowed from the pool; failing to borrow one
     /// throws a ``DatabaseError``, errors from `body` pass through unchanged.
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R
-    /// Runs one statement on a pooled connection entirely on the pool's event loop —
-    /// borrowing, sending, reading the rows and returning the connection — when the
-    /// driver can; nil when it cannot (then use ``withConnection(_:)``).
-    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>?
     /// Closes every connection; later borrows fail with ``DatabaseError/Kind/closed``.
     func shutdown() async throws
     /// Starts closing every connection without waiting, for a client released unclosed.

@@ -59,14 +59,6 @@ final class MySQLDriver: DatabaseDriver {
         }
     }
 
-    /// None: the pool leases from any task without a hop, and runs the lease on the
-    /// connection's event loop itself.
-    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>?
-    {
-        nil
-    }
-
     func shutdown() async throws {
         runner.cancel()
         await runner.value

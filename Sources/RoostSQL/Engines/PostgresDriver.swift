@@ -133,13 +133,6 @@ final class PostgresDriver: DatabaseDriver {
         return try await body(pooled)
     }
 
-    /// None: a lease from the park costs no hop.
-    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>?
-    {
-        nil
-    }
-
     private func lease() async throws -> ConnectionLease<PostgresConnection> {
         if let lease = parked.take(isUsable: { !$0.isClosed }) { return lease }
         defer { parked.stopWaiting() }

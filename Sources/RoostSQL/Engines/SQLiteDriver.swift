@@ -99,13 +99,6 @@ struct SQLiteDriver: DatabaseDriver {
         }
     }
 
-    /// None: a lease costs no hop, and sqlite-nio's async API runs the statement without one.
-    func executeOnPool(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>?
-    {
-        nil
-    }
-
     func shutdown() async throws {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             pool.shutdown { continuation.resume() }
