@@ -3,15 +3,18 @@ import RoostRedis
 
 // SET or GET throughput with N clients (one connection each) and a pipeline depth,
 // the shape redis-benchmark measures, on pooled connections. Prints {"ops_per_second": ...}.
-// Usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get
+// Usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get [held|lease]
+// held (the default): each client holds one pooled connection for the whole run;
+// lease: each command leases a connection from the pool (`pool.send`), depth 1 only.
 
 let arguments = CommandLine.arguments
-guard arguments.count == 6, let clients = Int(arguments[2]), let depth = Int(arguments[3]),
+guard arguments.count == 6 || arguments.count == 7, let clients = Int(arguments[2]), let depth = Int(arguments[3]),
     let requests = Int(arguments[4])
 else {
-    FileHandle.standardError.write(Data("usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get\n".utf8))
+    FileHandle.standardError.write(Data("usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get [held|lease]\n".utf8))
     exit(2)
 }
+let leasePerCommand = arguments.count == 7 && arguments[6] == "lease"
 let configuration = try RedisConnectionConfiguration(url: arguments[1])
 let operation = arguments[5]
 let value = String(repeating: "x", count: 3)  // redis-benchmark's default payload size
@@ -28,9 +31,13 @@ let seconds = try await withThrowingTaskGroup(of: Void.self) { group in
     // Each client holds one pooled connection for the whole run, as redis-benchmark's
     // clients do.
     @Sendable func client(batches: Int) async throws {
+        let command = operation == "get"
+            ? RedisCommand("GET", "key:__rand_int__") : RedisCommand("SET", "key:__rand_int__", .string(value))
+        if leasePerCommand {
+            for _ in 0..<batches { try await pool.send(command) }
+            return
+        }
         try await pool.withConnection { connection in
-            let command = operation == "get"
-                ? RedisCommand("GET", "key:__rand_int__") : RedisCommand("SET", "key:__rand_int__", .string(value))
             let batch = [RedisCommand](repeating: command, count: depth)
             for _ in 0..<batches {
                 if depth == 1 {
