@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOPosix
 import PostgresKit
@@ -44,5 +45,55 @@ import Testing
         let gate = PostgresStatementGate(base: connection.sql(), connection: connection)
         let error = await #expect(throws: DatabaseError.self) { try await gate.execute(sql: SQLRaw("SELECT 1")) { _ in } }
         #expect(error?.kind == .connectionFailed && error?.message.contains("before the statement was sent") == true)
+    }
+
+    /// The fast row decodes what postgres-kit's row decodes, to the same values, and
+    /// fails where it fails, with its error.
+    @Test func fastRowDecodesAsPostgresKitDoes() async throws {
+        let server = try #require(try DatabaseURL(TestServer.postgres.url().absoluteString).server)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: .init(
+                host: server.host, port: server.port, username: server.username ?? "postgres",
+                password: server.password, database: server.database, tls: .disable),
+            id: 1, logger: Logger(label: "roost.test"))
+        let rows = try await connection.query(
+            """
+            SELECT 9000000000::int8 AS big, 12::int2 AS small, 34::int4 AS medium, 'häj ✓'::text AS text,
+                'v'::varchar AS short, true AS flag, 'b7a6e0a4-2c57-4d53-9f8a-0d7d39b5c8a1'::uuid AS id,
+                NULL::int8 AS missing, 1.5::numeric AS decimal
+            """, logger: Logger(label: "roost.test")
+        ).get().rows
+        try await connection.close()
+        let row = try #require(rows.first)
+        let (fast, kit) = (PostgresFastRow(row), row.sql())
+        func same<T: Decodable & Equatable>(_ column: String, _ type: T.Type) throws {
+            #expect(try fast.decode(column: column, as: type) == kit.decode(column: column, as: type))
+        }
+        try same("big", Int64.self)
+        try same("big", Int.self)
+        try same("small", Int64.self)
+        try same("medium", Int32.self)
+        try same("medium", Int.self)
+        try same("text", String.self)
+        try same("short", String.self)
+        try same("flag", Bool.self)
+        try same("id", UUID.self)
+        try same("id", String.self)
+        try same("decimal", Double.self)
+        try same("missing", Int64?.self)
+        #expect(try fast.decodeNil(column: "missing") && kit.decodeNil(column: "missing"))
+        #expect(fast.allColumns == kit.allColumns)
+        #expect(!fast.contains(column: "absent"))
+        // Failures come from postgres-kit's row, so they are its errors.
+        for (column, decode) in [
+            ("text", { try fast.decode(column: "text", as: Int64.self) }),
+            ("missing", { try fast.decode(column: "missing", as: Int64.self) }),
+            ("absent", { try fast.decode(column: "absent", as: Int64.self) }),
+        ] as [(String, () throws -> Int64)] {
+            let fastError = #expect(throws: (any Error).self, "\(column)") { try decode() }
+            let kitError = #expect(throws: (any Error).self) { try kit.decode(column: column, as: Int64.self) }
+            #expect(String(reflecting: fastError) == String(reflecting: kitError))
+        }
     }
 }

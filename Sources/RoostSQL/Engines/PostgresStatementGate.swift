@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import PostgresKit
@@ -24,7 +25,7 @@ struct PostgresStatementGate: SQLDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        let (base, connection) = (self.base, self.connection)
+        let (base, connection, statement, logger) = (self.base, self.connection, nativeStatement(query), self.logger)
         return connection.eventLoop.flatSubmit {
             guard !connection.isClosed else {
                 return connection.eventLoop.makeFailedFuture(
@@ -33,9 +34,30 @@ struct PostgresStatementGate: SQLDatabase {
                         "The PostgreSQL connection closed before the statement was sent, so nothing ran; run it again, and the pool opens a new connection."
                     ))
             }
-            // postgres-kit's future API reaches postgres-nio's write without suspending.
-            return base.execute(sql: query, onRow)
+            // Both future APIs reach postgres-nio's write without suspending.
+            guard let statement else { return base.execute(sql: query, onRow) }
+            return connection.query(statement, logger: logger).map { result in
+                for row in result.rows { onRow(PostgresFastRow(row)) }
+            }
         }
+    }
+
+    /// The statement for postgres-nio's own API when postgres-nio encodes every bind
+    /// itself, exactly as postgres-kit would; nil otherwise (a `nil`, an array, a JSON
+    /// value), and postgres-kit encodes them.
+    private func nativeStatement(_ query: any SQLExpression) -> PostgresQuery? {
+        let (sql, binds) = serialize(query)
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            guard let value = bind as? any PostgresThrowingDynamicTypeEncodable, (try? bindings.append(value)) != nil
+            else { return nil }
+        }
+        if let level = queryLogLevel {
+            logger.log(
+                level: level, "Executing query",
+                metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
@@ -44,5 +66,46 @@ struct PostgresStatementGate: SQLDatabase {
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await closure(self)
+    }
+}
+
+/// A PostgreSQL row for SQLKit that decodes the common column types straight through
+/// postgres-nio, and everything else (and every failure, so that errors stay the same)
+/// through postgres-kit's row.
+struct PostgresFastRow: SQLRow {
+    let row: PostgresRow
+    let columns: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) {
+        self.row = row
+        self.columns = row.makeRandomAccess()
+    }
+
+    var allColumns: [String] { columns.map(\.columnName) }
+
+    func contains(column: String) -> Bool { columns.contains(column) }
+
+    func decodeNil(column: String) throws -> Bool {
+        !columns.contains(column) || columns[column].bytes == nil
+    }
+
+    func decode<T: Decodable>(column: String, as type: T.Type) throws -> T {
+        if columns.contains(column), let value = Self.decodeDirectly(T.self, from: columns[column]) { return value }
+        return try row.sql().decode(column: column, as: T.self)
+    }
+
+    /// The value when `T` is one of the types postgres-kit also hands straight to
+    /// postgres-nio, with none of its workarounds, and the cell holds one; else nil.
+    private static func decodeDirectly<T>(_ type: T.Type, from cell: PostgresCell) -> T? {
+        guard cell.bytes != nil else { return nil }
+        switch type {
+        case is Int64.Type: return try? cell.decode(Int64.self) as? T
+        case is Int.Type: return try? cell.decode(Int.self) as? T
+        case is Int32.Type: return try? cell.decode(Int32.self) as? T
+        case is String.Type: return try? cell.decode(String.self) as? T
+        case is Bool.Type: return try? cell.decode(Bool.self) as? T
+        case is UUID.Type: return try? cell.decode(UUID.self) as? T
+        default: return nil
+        }
     }
 }
