@@ -34,13 +34,7 @@ import Testing
     /// fail it at once instead (the pool can hand out a connection the server ends a
     /// moment later).
     @Test(.timeLimit(.minutes(1))) func statementAfterTheConnectionClosedFailsAtOnce() async throws {
-        let server = try #require(try DatabaseURL(TestServer.postgres.url().absoluteString).server)
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(),
-            configuration: .init(
-                host: server.host, port: server.port, username: server.username ?? "postgres",
-                password: server.password, database: server.database, tls: .disable),
-            id: 1, logger: Logger(label: "roost.test"))
+        let connection = try await connectDirectly()
         try await connection.close()
         let gate = PostgresStatementGate(base: connection.sql(), connection: connection)
         let error = await #expect(throws: DatabaseError.self) { try await gate.execute(sql: SQLRaw("SELECT 1")) { _ in } }
@@ -50,13 +44,7 @@ import Testing
     /// The fast row decodes what postgres-kit's row decodes, to the same values, and
     /// fails where it fails, with its error.
     @Test func fastRowDecodesAsPostgresKitDoes() async throws {
-        let server = try #require(try DatabaseURL(TestServer.postgres.url().absoluteString).server)
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(),
-            configuration: .init(
-                host: server.host, port: server.port, username: server.username ?? "postgres",
-                password: server.password, database: server.database, tls: .disable),
-            id: 1, logger: Logger(label: "roost.test"))
+        let connection = try await connectDirectly()
         let rows = try await connection.query(
             """
             SELECT 9000000000::int8 AS big, 12::int2 AS small, 34::int4 AS medium, 'häj ✓'::text AS text,
@@ -95,5 +83,16 @@ import Testing
             let kitError = #expect(throws: (any Error).self) { try kit.decode(column: column, as: Int64.self) }
             #expect(String(reflecting: fastError) == String(reflecting: kitError))
         }
+    }
+
+    /// A postgres-nio connection of its own to the test server, outside any pool.
+    private func connectDirectly() async throws -> PostgresConnection {
+        let server = try #require(try DatabaseURL(TestServer.postgres.url().absoluteString).server)
+        return try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: .init(
+                host: server.host, port: server.port, username: server.username ?? "postgres",
+                password: server.password, database: server.database, tls: .disable),
+            id: 1, logger: Logger(label: "roost.test"))
     }
 }
