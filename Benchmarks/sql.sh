@@ -3,14 +3,16 @@
 # inserts (the new id read back) through one DatabaseClient shared by CLIENTS tasks, and
 # through CLIENTS raw connections of sqlite-nio, postgres-nio and RoostMySQL running the
 # same statements; for the servers also through the driver's own pool (a lease per
-# operation, as RoostSQL does); plus PostgreSQL point selects from asyncpg. Each Swift side runs
-# twice, interleaved, and keeps its better run, since the machine is shared.
-# Usage (through the runner): scripts/bench sql [CLIENTS] [SELECTS] [INSERTS]
+# operation, as RoostSQL does); plus PostgreSQL point selects from asyncpg. The Swift sides
+# alternate for ROUNDS rounds, so that all of them see the same drift of the machine's
+# speed, and each one's median is reported.
+# Usage (through the runner): scripts/bench sql [CLIENTS] [SELECTS] [INSERTS] [ROUNDS]
 set -euo pipefail
 ROOT="$1"
 CLIENTS="${2:-8}"
 SELECTS="${3:-40000}"
 INSERTS="${4:-8000}"
+ROUNDS="${5:-3}"
 source "$ROOT/scripts/lib/bench.sh"
 trap 'roost_stop_servers; rm -rf "${sqlite_dir:-}"' EXIT
 
@@ -23,7 +25,7 @@ roost_start_postgres
 sqlite_dir="$(mktemp -d)"
 
 ops() { python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ops_per_second"]))'; }
-best() { python3 -c 'import sys; print(max(int(a) for a in sys.argv[1:]))' "$@"; }
+median() { python3 -c 'import statistics, sys; print(round(statistics.median(int(a) for a in sys.argv[1:])))' "$@"; }
 overhead() { python3 -c 'import sys; r, d = int(sys.argv[1]), int(sys.argv[2]); print(round((d - r) / d * 100, 1))' "$1" "$2"; }
 
 results=""
@@ -36,18 +38,19 @@ for engine in sqlite postgres mysql; do
     "$bench" "$url" setup
     for mode in point insert; do
         if [ "$mode" = point ]; then count="$SELECTS"; else count="$INSERTS"; fi
-        roost_log "$engine $mode, $CLIENTS clients, $count operations"
-        raw1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" raw | ops)"
-        roost1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" roost | ops)"
-        raw2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" raw | ops)"
-        roost2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" roost | ops)"
-        r="$(best "$roost1" "$roost2")"
-        d="$(best "$raw1" "$raw2")"
+        roost_log "$engine $mode, $CLIENTS clients, $count operations, $ROUNDS rounds"
+        raw=() roost=() pool=()
+        for _ in $(seq 1 "$ROUNDS"); do
+            raw+=("$("$bench" "$url" "$CLIENTS" "$count" "$mode" raw | ops)")
+            roost+=("$("$bench" "$url" "$CLIENTS" "$count" "$mode" roost | ops)")
+            if [ "$engine" != sqlite ]; then pool+=("$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"); fi
+        done
+        roost_log "$engine $mode rounds: roost ${roost[*]}; driver ${raw[*]}; driver pool ${pool[*]:-none}"
+        r="$(median "${roost[@]}")"
+        d="$(median "${raw[@]}")"
         entry="\"roost\": $r, \"driver\": $d, \"overhead_percent\": $(overhead "$r" "$d")"
         if [ "$engine" != sqlite ]; then
-            pool1="$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"
-            pool2="$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"
-            p="$(best "$pool1" "$pool2")"
+            p="$(median "${pool[@]}")"
             entry+=", \"driver_pool\": $p, \"overhead_vs_pool_percent\": $(overhead "$r" "$p")"
         fi
         if [ "$engine" = postgres ] && [ "$mode" = point ]; then
@@ -59,6 +62,6 @@ for engine in sqlite postgres mysql; do
 done
 
 cat <<JSON
-{"name": "sql", "unit": "ops/s", "config": {"clients": $CLIENTS, "selects": $SELECTS, "inserts": $INSERTS, "rows": 1000, "drivers": {"sqlite": "sqlite-nio", "postgres": "postgres-nio", "mysql": "RoostMySQL"}},
+{"name": "sql", "unit": "ops/s", "config": {"clients": $CLIENTS, "selects": $SELECTS, "inserts": $INSERTS, "rounds": $ROUNDS, "rows": 1000, "drivers": {"sqlite": "sqlite-nio", "postgres": "postgres-nio", "mysql": "RoostMySQL"}},
  "results": {$results}}
 JSON
