@@ -85,6 +85,42 @@ import Testing
         }
     }
 
+    /// A server that goes away: statements fail with a connection error (not a hang, not a
+    /// pool-size complaint); once it is back, the pool opens new connections by itself.
+    @Test(.timeLimit(.minutes(3))) func serverGoneAndBack() async throws {
+        let server = try await PostgresServerProcess()
+        do {
+            let db = try await DatabaseClient.open(server.url) {
+                $0.maxConnections = 2
+                $0.poolTimeout = .seconds(2)
+            }
+            try await db.check()
+            try await server.stop()
+            // The first statement finds the pool's connection ended; the second waits for one
+            // the pool cannot open, and says why.
+            for attempt in 1...2 {
+                let error = try await #require(throws: DatabaseError.self) { try await db.check() }
+                #expect(error.kind == .connectionFailed, "attempt \(attempt): \(error)")
+                if attempt == 2 { #expect(error.message.contains("127.0.0.1:\(server.port)"), "\(error)") }
+            }
+            try await server.start()
+            let deadline = ContinuousClock.now + .seconds(60)
+            while true {
+                do {
+                    try await db.check()
+                    break
+                } catch where ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            try await db.close()
+        } catch {
+            await server.remove()
+            throw error
+        }
+        await server.remove()
+    }
+
     /// A postgres-nio connection of its own to the test server, outside any pool.
     private func connectDirectly() async throws -> PostgresConnection {
         let server = try #require(try DatabaseURL(TestServer.postgres.url().absoluteString).server)
