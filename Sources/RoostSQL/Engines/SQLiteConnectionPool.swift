@@ -26,7 +26,6 @@ final class SQLiteConnectionPool: Sendable {
         var waiters = CircularBuffer<Waiter>()
         /// Connections open, being opened or being closed after a discard.
         var open = 0
-        var nextWaiterID = 0
         var closing = false
         /// Called once `closing` and no connection is left open.
         var onDrained: [@Sendable () -> Void] = []
@@ -48,6 +47,7 @@ final class SQLiteConnectionPool: Sendable {
     let eventLoop: any EventLoop
     private let logger: Logger
     private let state = Mutex(State())
+    private let waiterIDs = Atomic<Int>(0)
 
     init(source: SQLiteSource, maxConnections: Int, timeout: TimeAmount, eventLoop: any EventLoop, logger: Logger) {
         self.source = source
@@ -67,28 +67,22 @@ final class SQLiteConnectionPool: Sendable {
             (state.closing ? nil : state.idle.popLast(), state.closing)
         }
         if let connection { return connection }
-        if closed { throw Self.closedError }
+        if closed { throw DatabaseError.clientClosed() }
         return try await wait()
     }
 
     private func wait() async throws -> SQLiteConnection {
-        let id = state.withLock { state in
-            defer { state.nextWaiterID &+= 1 }
-            return state.nextWaiterID
-        }
+        let id = waiterIDs.add(1, ordering: .relaxed).oldValue
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 let timer = eventLoop.scheduleTask(in: timeout) { [self] in
-                    withdraw(id, error: DatabaseError(
-                        .poolTimeout,
-                        "No sqlite connection became free in time; raise maxConnections or shorten transactions."))
+                    withdraw(id, error: DatabaseError.poolTimeout(.sqlite))
                 }
+                let waiter = Waiter(id: id, continuation: continuation, timer: timer)
                 let action: Action = state.withLock { state in
-                    if state.closing { return .fail(Waiter(id: id, continuation: continuation, timer: timer), Self.closedError) }
-                    if let connection = state.idle.popLast() {
-                        return .hand(connection, to: Waiter(id: id, continuation: continuation, timer: timer))
-                    }
-                    state.waiters.append(Waiter(id: id, continuation: continuation, timer: timer))
+                    if state.closing { return .fail(waiter, DatabaseError.clientClosed()) }
+                    if let connection = state.idle.popLast() { return .hand(connection, to: waiter) }
+                    state.waiters.append(waiter)
                     guard state.open < maxConnections else { return .none }
                     state.open += 1
                     return .openConnection
@@ -142,7 +136,7 @@ final class SQLiteConnectionPool: Sendable {
             defer { state.idle = []; state.waiters = [] }
             return (state.idle, state.waiters, state.open == 0)
         }
-        for waiter in waiters { perform(.fail(waiter, Self.closedError)) }
+        for waiter in waiters { perform(.fail(waiter, DatabaseError.clientClosed())) }
         for connection in idle { perform(.close(connection)) }
         if done { connectionGone(reopen: false, count: 0) }
     }
@@ -203,9 +197,5 @@ final class SQLiteConnectionPool: Sendable {
         }
         perform(action)
         for callback in drained { callback() }
-    }
-
-    private static var closedError: DatabaseError {
-        DatabaseError(.closed, "The database client is closed; open a new one.")
     }
 }

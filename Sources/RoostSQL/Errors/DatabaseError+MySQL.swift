@@ -9,11 +9,9 @@ extension DatabaseError {
         case let error as MySQLPoolError:
             switch error.kind {
             case .timeout:
-                return DatabaseError(
-                    .poolTimeout, "No mysql connection became free in time; raise maxConnections or shorten transactions.",
-                    underlying: error)
+                return .poolTimeout(.mysql, underlying: error)
             case .shutdown:
-                return DatabaseError(.closed, "The database client is closed; open a new one.", underlying: error)
+                return .clientClosed(underlying: error)
             default:
                 return DatabaseError(.connectionFailed, error.message, underlying: error)
             }

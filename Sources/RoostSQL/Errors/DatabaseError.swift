@@ -50,4 +50,17 @@ public struct DatabaseError: RoostError {
 
     /// The stable code of ``kind``, such as `sql.constraint.violation`.
     public var code: ErrorCode { ErrorCode(rawValue: kind.rawValue) }
+
+    /// No connection of `engine`'s pool became free within the pool timeout.
+    static func poolTimeout(_ engine: DatabaseURL.Engine, underlying: (any Error)? = nil) -> DatabaseError {
+        DatabaseError(
+            .poolTimeout,
+            "No \(engine.rawValue) connection became free in time; raise maxConnections or shorten transactions.",
+            underlying: underlying)
+    }
+
+    /// The client was closed before the call.
+    static func clientClosed(underlying: (any Error)? = nil) -> DatabaseError {
+        DatabaseError(.closed, "The database client is closed; open a new one.", underlying: underlying)
+    }
 }
