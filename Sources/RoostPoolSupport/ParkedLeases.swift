@@ -13,12 +13,10 @@ import _ConnectionPoolModule
 /// is taken first so that surplus ones age out, and while any caller waits on the pool
 /// returned connections go to the pool, never to the park.
 ///
-/// Usage in a driver's pool:
-/// - lease: ``take(isUsable:)``; when it gives nil, lease from the pool, then call
-///   ``stopWaiting()``;
-/// - return: ``park(_:)`` instead of `lease.release()`;
-/// - run the pool through ``run(pool:forceShutdown:)``, which sweeps beside it and closes
-///   the park before the pool shuts down.
+/// A driver's pool leases through ``lease(timeout:submit:cancel:failure:)``, gives
+/// connections back with ``park(_:)``, and runs the generic pool through
+/// ``run(pool:forceShutdown:)``, which sweeps beside it and empties the park before the
+/// pool shuts down.
 public final class ParkedLeases<Connection: PooledConnection>: Sendable {
     private struct Parked {
         let lease: ConnectionLease<Connection>
@@ -34,22 +32,46 @@ public final class ParkedLeases<Connection: PooledConnection>: Sendable {
 
     private let state = Mutex(State())
     private let observer: PoolObserver?
+    private let isUsable: @Sendable (Connection) -> Bool
+    private let requestIDs = Atomic<Int>(0)
     /// How long a connection may stay parked before it goes back to the pool.
     public let maximumParkTime: Duration
 
     /// - Parameters:
     ///   - maximumParkTime: How long a connection may stay parked; keep it well below the
     ///     pool's keep-alive frequency and idle timeout.
-    ///   - observer: Told of each lease taken from the park, for the in-use gauge.
-    public init(maximumParkTime: Duration = .seconds(1), observer: PoolObserver? = nil) {
+    ///   - observer: Told of every lease and return, for the pool's gauges.
+    ///   - isUsable: Whether a connection can still serve a caller (it has not closed).
+    public init(
+        maximumParkTime: Duration = .seconds(1), observer: PoolObserver? = nil,
+        isUsable: @escaping @Sendable (Connection) -> Bool
+    ) {
         self.maximumParkTime = maximumParkTime
         self.observer = observer
+        self.isUsable = isUsable
     }
 
-    /// The most recently parked lease whose connection `isUsable`, or nil; then the caller
-    /// counts as waiting on the pool until ``stopWaiting()``. Parked connections found
-    /// unusable (closed meanwhile) go back to the pool.
-    public func take(isUsable: (Connection) -> Bool) -> ConnectionLease<Connection>? {
+    /// A connection: the most recently parked usable one, else one leased from the pool.
+    /// Waiting for the pool honours cancellation and throws `failure(.timeout)` after
+    /// `timeout`; `submit` and `cancel` are the pool's `leaseConnection` and
+    /// `cancelLeaseConnection`, and `failure` maps the pool's failures to the driver's error.
+    public func lease(
+        timeout: Duration,
+        submit: @escaping @Sendable (PoolLeaseRequest<Connection>) -> Void,
+        cancel: @escaping @Sendable (Int) -> Void,
+        failure: (PoolLeaseFailure) -> any Error
+    ) async throws -> ConnectionLease<Connection> {
+        if let lease = take() { return lease }
+        defer { stopWaiting() }
+        return try await leasePooledConnection(
+            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout, observer: observer,
+            submit: submit, cancel: cancel, failure: failure)
+    }
+
+    /// The most recently parked usable lease, or nil; then the caller counts as waiting on
+    /// the pool until ``stopWaiting()``. Parked connections found unusable (closed
+    /// meanwhile) go back to the pool.
+    func take() -> ConnectionLease<Connection>? {
         while true {
             let parked: Parked? = state.withLock { state in
                 if let parked = state.parked.popLast() { return parked }
@@ -65,14 +87,16 @@ public final class ParkedLeases<Connection: PooledConnection>: Sendable {
         }
     }
 
-    /// Ends the wait begun by a ``take(isUsable:)`` that gave nil.
-    public func stopWaiting() {
+    /// Ends the wait begun by a ``take()`` that gave nil.
+    func stopWaiting() {
         state.withLock { $0.waiting -= 1 }
     }
 
-    /// Keeps `lease` for the next caller, or returns it to the pool when a caller waits
-    /// there or the park is closed.
+    /// Takes back a leased connection: keeps it for the next caller, or returns it to the
+    /// pool when it is unusable, a caller waits there or the park is closed.
     public func park(_ lease: ConnectionLease<Connection>) {
+        observer?.returned()
+        guard isUsable(lease.connection) else { return lease.release() }
         let now = ContinuousClock.now
         let parked = state.withLock { state in
             guard state.waiting == 0, !state.closed else { return false }

@@ -98,7 +98,7 @@ public enum PoolLeaseFailure: Sendable {
 ///   - submit: Hands the request to the pool (`pool.leaseConnection`).
 ///   - cancel: Cancels a submitted request (`pool.cancelLeaseConnection`).
 ///   - failure: The driver's error for a failure.
-public func leasePooledConnection<Connection: PooledConnection>(
+func leasePooledConnection<Connection: PooledConnection>(
     id: Int, timeout: Duration, observer: PoolObserver? = nil,
     submit: @escaping @Sendable (PoolLeaseRequest<Connection>) -> Void,
     cancel: @escaping @Sendable (Int) -> Void,

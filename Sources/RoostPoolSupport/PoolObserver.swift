@@ -13,8 +13,8 @@ import _ConnectionPoolModule
 /// - `roost_pool_lease_timeouts_total`: callers who gave up waiting
 /// - `roost_pool_connect_failures_total`, `roost_pool_keep_alive_failures_total`
 ///
-/// The pool reports connections; leases are reported by ``leasePooledConnection(id:timeout:observer:submit:cancel:failure:)``
-/// and ``ParkedLeases``, and by the driver calling ``returned()``.
+/// The pool reports connections; leases and returns are reported by ``ParkedLeases``
+/// (waits included).
 public final class PoolObserver: ConnectionPoolObservabilityDelegate, Sendable {
     public typealias ConnectionID = Int
 

@@ -29,11 +29,16 @@ import _ConnectionPoolModule
     }
 
     private func take(_ park: ParkedLeases<FakeConnection>) -> Int? {
-        park.take { $0.usable.load(ordering: .relaxed) }?.connection.id
+        park.take()?.connection.id
+    }
+
+    /// A park whose connections are usable while their `usable` flag is set.
+    private func makePark(maximumParkTime: Duration = .seconds(1)) -> ParkedLeases<FakeConnection> {
+        ParkedLeases(maximumParkTime: maximumParkTime) { $0.usable.load(ordering: .relaxed) }
     }
 
     @Test func theMostRecentlyParkedIsTakenFirstWithoutThePool() {
-        let (pool, park) = (FakePool(), ParkedLeases<FakeConnection>())
+        let (pool, park) = (FakePool(), makePark())
         park.park(pool.lease(1))
         park.park(pool.lease(2))
         #expect(take(park) == 2)
@@ -42,7 +47,7 @@ import _ConnectionPoolModule
     }
 
     @Test func whileACallerWaitsOnThePoolReturnsGoToThePool() {
-        let (pool, park) = (FakePool(), ParkedLeases<FakeConnection>())
+        let (pool, park) = (FakePool(), makePark())
         #expect(take(park) == nil)  // now waiting on the pool
         park.park(pool.lease(1))
         #expect(pool.releasedIDs == [1])
@@ -53,7 +58,7 @@ import _ConnectionPoolModule
     }
 
     @Test func unusableConnectionsGoBackToThePool() {
-        let (pool, park) = (FakePool(), ParkedLeases<FakeConnection>())
+        let (pool, park) = (FakePool(), makePark())
         park.park(pool.lease(1))
         park.park(pool.lease(2, usable: false))
         #expect(take(park) == 1)
@@ -61,7 +66,7 @@ import _ConnectionPoolModule
     }
 
     @Test func connectionsParkedTooLongGoBackToThePool() {
-        let (pool, park) = (FakePool(), ParkedLeases<FakeConnection>())
+        let (pool, park) = (FakePool(), makePark())
         park.park(pool.lease(1))
         park.park(pool.lease(2))
         let between = ContinuousClock.now
@@ -77,7 +82,7 @@ import _ConnectionPoolModule
     }
 
     @Test func closingReturnsEverythingAndLaterReturnsGoStraightBack() {
-        let (pool, park) = (FakePool(), ParkedLeases<FakeConnection>())
+        let (pool, park) = (FakePool(), makePark())
         park.park(pool.lease(1))
         park.park(pool.lease(2))
         park.close()
@@ -87,7 +92,7 @@ import _ConnectionPoolModule
     }
 
     @Test func cancellingTheRunReturnsTheParkedConnections() async {
-        let (pool, park) = (FakePool(), ParkedLeases<FakeConnection>(maximumParkTime: .seconds(3_600)))
+        let (pool, park) = (FakePool(), makePark(maximumParkTime: .seconds(3_600)))
         let (started, continuation) = AsyncStream.makeStream(of: Void.self)
         let run = Task {
             await park.run(

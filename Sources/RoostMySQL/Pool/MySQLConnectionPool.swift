@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 import RoostPoolSupport
 import _ConnectionPoolModule
 
@@ -34,9 +33,7 @@ public final class MySQLConnectionPool: Service {
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     private let pool: Pool
-    private let observer: PoolObserver
     private let parked: ParkedLeases<PooledMySQLConnection>
-    private let requestIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection opens before ``run()`` starts.
     public init(
@@ -60,8 +57,7 @@ public final class MySQLConnectionPool: Service {
             system: "mysql", name: "MySQL", keepAlive: "COM_PING", server: Self.address(of: connectionConfiguration),
             logger: logger, instrumentation: connectionConfiguration.instrumentation
         ) { $0 is MySQLConnectionExpired }
-        self.observer = observer
-        self.parked = ParkedLeases(observer: observer)
+        self.parked = ParkedLeases(observer: observer) { !$0.connection.isClosed }
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
@@ -169,10 +165,7 @@ public final class MySQLConnectionPool: Service {
     /// fails, then hands it back to the pool.
     private func recycle(_ lease: ConnectionLease<PooledMySQLConnection>) async {
         let pooled = lease.connection
-        defer {
-            if pooled.connection.isClosed { lease.release() } else { parked.park(lease) }
-            observer.returned()
-        }
+        defer { parked.park(lease) }
         if pooled.connection.isClosed { return }
         if pooled.hasOutlived(configuration.maximumLifetime) {
             logger.debug(
@@ -201,13 +194,10 @@ public final class MySQLConnectionPool: Service {
     }
 
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledMySQLConnection> {
-        if let lease = parked.take(isUsable: { !$0.connection.isClosed }) { return lease }
-        defer { parked.stopWaiting() }
         let address = Self.address(of: configuration.connection)
         let pool = self.pool
-        return try await leasePooledConnection(
-            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout, observer: observer,
-            submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
+        return try await parked.lease(
+            timeout: timeout, submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
         ) { failure in
             switch failure {
             case .timeout(let timeout): MySQLPoolError(.timeout, address: address, timeout: timeout)

@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 import RoostPoolSupport
 import _ConnectionPoolModule
 
@@ -31,9 +30,7 @@ public final class RedisConnectionPool: Service {
     /// The configuration the pool was created with.
     public let configuration: RedisPoolConfiguration
     private let pool: Pool
-    private let observer: PoolObserver
     private let parked: ParkedLeases<PooledRedisConnection>
-    private let requestIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection opens before ``run()`` starts.
     public init(
@@ -52,8 +49,7 @@ public final class RedisConnectionPool: Service {
         let observer = PoolObserver(
             system: "redis", name: "Redis", keepAlive: "PING", server: connectionConfiguration.address, logger: logger,
             instrumentation: connectionConfiguration.instrumentation)
-        self.observer = observer
-        self.parked = ParkedLeases(observer: observer)
+        self.parked = ParkedLeases(observer: observer) { $0.connection.isOpen }
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
@@ -94,10 +90,7 @@ public final class RedisConnectionPool: Service {
         leaseTimeout: Duration? = nil, _ body: (RedisConnection) async throws -> Result
     ) async throws -> Result {
         let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
-        defer {
-            if lease.connection.connection.isOpen { parked.park(lease) } else { lease.release() }
-            observer.returned()
-        }
+        defer { parked.park(lease) }
         let connection = lease.connection.connection
         // On the connection's event loop, each round trip resumes without a thread hop.
         return try await withTaskExecutorPreference(connection.taskExecutor) { try await body(connection) }
@@ -110,13 +103,10 @@ public final class RedisConnectionPool: Service {
     }
 
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledRedisConnection> {
-        if let lease = parked.take(isUsable: { $0.connection.isOpen }) { return lease }
-        defer { parked.stopWaiting() }
         let address = configuration.connection.address
         let pool = self.pool
-        return try await leasePooledConnection(
-            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout, observer: observer,
-            submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
+        return try await parked.lease(
+            timeout: timeout, submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
         ) { failure in
             switch failure {
             case .timeout(let timeout): RedisPoolError(.timeout, address: address, timeout: timeout)

@@ -74,11 +74,9 @@ final class PostgresDriver: DatabaseDriver {
     let maxConnections: Int
     private let pool: Pool
     private let parked: ParkedLeases<PostgresConnection>
-    private let observer: PoolObserver
     private let poolTimeout: Duration
     private let address: String
     private let queryLogLevel: Logger.Level?
-    private let requestIDs = Atomic<Int>(0)
     private let connectFailure = LatestConnectFailure()
     private let runner: Task<Void, Never>
 
@@ -96,7 +94,7 @@ final class PostgresDriver: DatabaseDriver {
         let observer = PoolObserver(
             system: "postgresql", name: "PostgreSQL", keepAlive: "SELECT 1", server: address, logger: logger,
             instrumentation: DriverInstrumentation())
-        let parked = ParkedLeases<PostgresConnection>(observer: observer)
+        let parked = ParkedLeases<PostgresConnection>(observer: observer) { !$0.isClosed }
         let connectFailure = self.connectFailure
         let pool = Pool(
             configuration: poolConfiguration, idGenerator: ConnectionIDGenerator(),
@@ -115,7 +113,6 @@ final class PostgresDriver: DatabaseDriver {
         }
         self.pool = pool
         self.parked = parked
-        self.observer = observer
         self.runner = Task {
             await parked.run(pool: { await pool.run() }, forceShutdown: { pool.triggerForceShutdown() })
         }
@@ -126,20 +123,14 @@ final class PostgresDriver: DatabaseDriver {
         let connection = lease.connection
         let sql = PostgresStatementGate(base: connection.sql(queryLogLevel: queryLogLevel), connection: connection)
         let pooled = PooledConnection(sql: sql) { try? await connection.close() }
-        defer {
-            if connection.isClosed { lease.release() } else { parked.park(lease) }
-            observer.returned()
-        }
+        defer { parked.park(lease) }
         return try await body(pooled)
     }
 
     private func lease() async throws -> ConnectionLease<PostgresConnection> {
-        if let lease = parked.take(isUsable: { !$0.isClosed }) { return lease }
-        defer { parked.stopWaiting() }
         let (pool, address, connectFailure) = (self.pool, self.address, self.connectFailure)
-        return try await leasePooledConnection(
-            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: poolTimeout, observer: observer,
-            submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
+        return try await parked.lease(
+            timeout: poolTimeout, submit: { pool.leaseConnection($0) }, cancel: { pool.cancelLeaseConnection($0) }
         ) { failure in
             switch failure {
             case .timeout:
@@ -149,10 +140,9 @@ final class PostgresDriver: DatabaseDriver {
                         "No PostgreSQL connection could be opened to \(address): \(String(reflecting: cause)); check that the server is up.",
                         underlying: cause)
                 }
-                return DatabaseError(
-                    .poolTimeout, "No postgres connection became free in time; raise maxConnections or shorten transactions.")
+                return DatabaseError.poolTimeout(.postgres)
             case .shutdown:
-                return DatabaseError(.closed, "The database client is closed; open a new one.")
+                return DatabaseError.clientClosed()
             case .unavailable(let error):
                 return DatabaseError(.connectionFailed, "The PostgreSQL pool at \(address) failed: \(error).", underlying: error)
             }
