@@ -25,7 +25,8 @@ struct PostgresStatementGate: SQLDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        let (base, connection, statement, logger) = (self.base, self.connection, nativeStatement(query), self.logger)
+        let (base, connection, logger) = (self.base, self.connection, self.logger)
+        let (serialized, native) = prepare(query)
         return connection.eventLoop.flatSubmit {
             guard !connection.isClosed else {
                 return connection.eventLoop.makeFailedFuture(
@@ -35,29 +36,30 @@ struct PostgresStatementGate: SQLDatabase {
                     ))
             }
             // Both future APIs reach postgres-nio's write without suspending.
-            guard let statement else { return base.execute(sql: query, onRow) }
-            return connection.query(statement, logger: logger).map { result in
+            guard let native else { return base.execute(sql: serialized, onRow) }
+            return connection.query(native, logger: logger).map { result in
                 for row in result.rows { onRow(PostgresFastRow(row)) }
             }
         }
     }
 
-    /// The statement for postgres-nio's own API when postgres-nio encodes every bind
-    /// itself, exactly as postgres-kit would; nil otherwise (a `nil`, an array, a JSON
-    /// value), and postgres-kit encodes them.
-    private func nativeStatement(_ query: any SQLExpression) -> PostgresQuery? {
+    /// `query` serialized once, and as a statement for postgres-nio's own API when
+    /// postgres-nio encodes every bind itself, exactly as postgres-kit would; `native` is
+    /// nil otherwise (a `nil`, an array, a JSON value), and postgres-kit encodes the binds.
+    private func prepare(_ query: any SQLExpression) -> (serialized: SerializedStatement, native: PostgresQuery?) {
         let (sql, binds) = serialize(query)
+        let serialized = SerializedStatement(sql: sql, binds: binds)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
             guard let value = bind as? any PostgresThrowingDynamicTypeEncodable, (try? bindings.append(value)) != nil
-            else { return nil }
+            else { return (serialized, nil) }
         }
         if let level = queryLogLevel {
             logger.log(
                 level: level, "Executing query",
                 metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
         }
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return (serialized, PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
