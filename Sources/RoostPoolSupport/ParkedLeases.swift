@@ -63,9 +63,31 @@ public final class ParkedLeases<Connection: PooledConnection>: Sendable {
     ) async throws -> ConnectionLease<Connection> {
         if let lease = take() { return lease }
         defer { stopWaiting() }
-        return try await leasePooledConnection(
-            id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: timeout, observer: observer,
-            submit: submit, cancel: cancel, failure: failure)
+        let deadline = ContinuousClock.now + timeout
+        var remaining = timeout
+        while true {
+            let lease = try await leasePooledConnection(
+                id: requestIDs.add(1, ordering: .relaxed).oldValue, timeout: remaining, observer: observer,
+                submit: submit, cancel: cancel, failure: failure)
+            if isUsable(lease.connection) { return lease }
+            // The connection closed before the pool heard of it; once the pool has, it does
+            // not hand the connection out again.
+            await retire(lease)
+            remaining = max(deadline - .now, .zero)
+        }
+    }
+
+    /// Closes a leased connection that failed (the server ended it, say), waits until the
+    /// pool has seen it close, and gives it back: no caller is handed it again, even when
+    /// its channel had not noticed the end yet.
+    public func retire(_ lease: ConnectionLease<Connection>) async {
+        let connection = lease.connection
+        connection.close()
+        await withCheckedContinuation { (closed: CheckedContinuation<Void, Never>) in
+            connection.onClose { _ in closed.resume() }
+        }
+        observer?.returned()
+        lease.release()
     }
 
     /// The most recently parked usable lease, or nil; then the caller counts as waiting on

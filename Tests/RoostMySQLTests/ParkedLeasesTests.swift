@@ -13,8 +13,24 @@ import _ConnectionPoolModule
             self.id = id
             self.usable = Atomic(usable)
         }
-        func onClose(_ closure: @escaping @Sendable ((any Error)?) -> Void) {}
-        func close() {}
+        /// Close hooks, called on ``close()`` (at once when registered after it).
+        let closeHooks = Mutex<[@Sendable ((any Error)?) -> Void]?>([])
+        func onClose(_ closure: @escaping @Sendable ((any Error)?) -> Void) {
+            let closed = closeHooks.withLock { hooks in
+                hooks?.append(closure)
+                return hooks == nil
+            }
+            if closed { closure(nil) }
+        }
+        func close() {
+            usable.store(false, ordering: .relaxed)
+            let hooks = closeHooks.withLock { hooks in
+                defer { hooks = nil }
+                return hooks ?? []
+            }
+            for hook in hooks { hook(nil) }
+        }
+        var isClosed: Bool { closeHooks.withLock { $0 == nil } }
     }
 
     /// Leases whose `release()` records the connection's id, as the pool would take it back.
@@ -63,6 +79,27 @@ import _ConnectionPoolModule
         park.park(pool.lease(2, usable: false))
         #expect(take(park) == 1)
         #expect(pool.releasedIDs == [2])
+    }
+
+    /// The pool can hand out a connection whose close it has not heard of yet: the lease
+    /// closes it, gives it back, and leases another.
+    @Test func aClosedConnectionFromThePoolIsRetiredAndAnotherLeased() async throws {
+        let (pool, park) = (FakePool(), makePark())
+        let handed = Mutex<[FakeConnection]>([])
+        let lease = try await park.lease(
+            timeout: .seconds(5),
+            submit: { request in
+                let lease = handed.withLock { handed in
+                    let lease = pool.lease(handed.count + 1, usable: !handed.isEmpty)
+                    handed.append(lease.connection)
+                    return lease
+                }
+                request.complete(with: .success(lease))
+            },
+            cancel: { _ in }, failure: { _ in CancellationError() })
+        #expect(lease.connection.id == 2)
+        #expect(pool.releasedIDs == [1])
+        #expect(handed.withLock { $0.map(\.isClosed) } == [true, false])
     }
 
     @Test func connectionsParkedTooLongGoBackToThePool() {

@@ -123,8 +123,20 @@ final class PostgresDriver: DatabaseDriver {
         let connection = lease.connection
         let sql = PostgresStatementGate(base: connection.sql(queryLogLevel: queryLogLevel), connection: connection)
         let pooled = PooledConnection(sql: sql) { try? await connection.close() }
-        defer { parked.park(lease) }
-        return try await body(pooled)
+        do {
+            let result = try await body(pooled)
+            parked.park(lease)
+            return result
+        } catch {
+            // A connection the server ended may still look open for a moment: retire it,
+            // so that the next caller is not handed it.
+            if (DatabaseError.translating(error, engine: .postgres) as? DatabaseError)?.kind == .connectionFailed {
+                await parked.retire(lease)
+            } else {
+                parked.park(lease)
+            }
+            throw error
+        }
     }
 
     private func lease() async throws -> ConnectionLease<PostgresConnection> {

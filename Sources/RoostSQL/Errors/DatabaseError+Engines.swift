@@ -86,6 +86,11 @@ extension DatabaseError {
             return DatabaseError(
                 .connectionFailed, "PostgreSQL refused the connection: \(text); check the URL's credentials and database.",
                 engineMessage: text, underlying: error)
+        case _ where state.hasPrefix("08"), "57P01", "57P02":
+            return DatabaseError(
+                .connectionFailed,
+                "PostgreSQL ended the connection: \(text); the statement may not have run, and the pool opens a new connection.",
+                engineMessage: text, underlying: error)
         default:
             return DatabaseError(
                 .queryFailed, "PostgreSQL failed the statement [\(state)]: \(text).", engineMessage: text,
