@@ -43,6 +43,7 @@ let extraTestDependencies: [String: [Target.Dependency]] = [
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"), "RoostScope",
     ],
     "RoostCoordination": ["RoostCoordinationContracts"],
+    "RoostScope": [.product(name: "Instrumentation", package: "swift-distributed-tracing")],
     "RoostMySQL": [
         "RoostPoolSupport", .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
         .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -93,6 +94,7 @@ let package = Package(
             dependencies: [
                 "RoostCore", log, serviceLifecycle,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
             swiftSettings: roostSettings),
         .target(

@@ -87,6 +87,8 @@ enum DeferredAction {
     case drain(UnsafeContinuation<Void, Never>)
     case post(ScopeMailbox, ScopeMailbox.Job)
     case cancel(TaskCanceller)
+    /// Start a service's task, inline or not (see ``ScopeRegistry/launch(inline:_:)``).
+    case launch(ScopeRegistry, inline: Bool, @Sendable () async -> Void)
 
     func run() {
         switch self {
@@ -96,6 +98,7 @@ enum DeferredAction {
         case .drain(let continuation): continuation.resume()
         case .post(let mailbox, let job): mailbox.post(job)
         case .cancel(let task): task.cancel()
+        case .launch(let registry, let inline, let operation): registry.launch(inline: inline, operation)
         }
     }
 }
@@ -145,9 +148,16 @@ final class NodeState: @unchecked Sendable {
     var spawnDrain: UnsafeContinuation<Void, Never>?
     /// Set when the node leaves the graph: a scope holding it has ended.
     var isRemoved = false
+    /// How many services were started one from the other to reach this scope: 0 for the
+    /// root body, a service's user's plus one, a usage block's owner's.
+    let startDepth: Int
 
-    init(id: NodeID, name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox?, keepAlive: Duration?) {
+    init(
+        id: NodeID, name: String, kind: NodeKind, owner: NodeID?, mailbox: ScopeMailbox?, keepAlive: Duration?,
+        startDepth: Int
+    ) {
         self.id = id
+        self.startDepth = startDepth
         self.name = name
         self.kind = kind
         self.owner = owner

@@ -72,10 +72,10 @@ extension ScopeRegistry {
 
     /// Runs a service's factory in its own scope and reports how it ended.
     ///
-    /// The factory runs right in the task the root started for the service (no task group
-    /// of its own, which keeps starting a service cheap): the registry cancels it through
-    /// a ``TaskCanceller``, and the tasks it spawns run in the root's group (see
-    /// ``RegistryState/spawnTracked(in:registry:_:)``).
+    /// The factory runs right in the task started for the service (see
+    /// ``launch(inline:_:)``; no task group of its own, which keeps starting a service
+    /// cheap): the registry cancels it through a ``TaskCanceller``, and the tasks it
+    /// spawns run in the root's group (see ``RegistryState/spawnTracked(in:registry:_:)``).
     func runService<Value: Sendable>(
         _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
     ) async {
@@ -95,8 +95,9 @@ extension ScopeRegistry {
         } catch {
             result = .failure(error)
         }
-        await finishSpawned(scope, result: result)
         if logsDebug { debug("ended", metadata: ["scope": .string(scope.name)]) }
+        // The service's last step: once it has ended, the root may return.
+        await finishSpawned(scope, result: result)
     }
 }
 
@@ -142,7 +143,9 @@ extension RegistryState {
         }
 
         let id = makeNodeID()
-        let node = NodeState(id: id, name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive)
+        let node = NodeState(
+            id: id, name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive,
+            startDepth: userNode.startDepth + 1)
         nodes[id] = node
         byName[name] = node
         liveServices += 1
@@ -152,7 +155,7 @@ extension RegistryState {
         if registry.logsDebug {
             registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         }
-        // The launcher is open: this user is alive, so the root body or a service still runs.
-        pendingActions.append(.post(registry.launcher, .start(makeLaunch(node))))
+        let inline = node.startDepth <= ScopeRegistry.maximumInlineStartDepth
+        pendingActions.append(.launch(registry, inline: inline, makeLaunch(node)))
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import ServiceContextModule
 import Synchronization
 
 /// The shared state of one root scope: every live scope, the use edges between them, and
@@ -8,7 +9,8 @@ final class ScopeRegistry: Sendable {
     let rootName: String
     let logger: Logger
     let clock: ScopeClock
-    /// Jobs for the root's task group: one per service to start.
+    /// Jobs for the root's task group: the tasks services spawn (services' own tasks
+    /// start outside it, see ``launch(inline:_:)``).
     let launcher = ScopeMailbox()
     private let state = Mutex(RegistryState())
     private let waiterIDs = Atomic<Int>(0)
@@ -18,8 +20,11 @@ final class ScopeRegistry: Sendable {
     /// log handler at every step of every service (a third of the time a tree of
     /// services took to start and stop).
     let logsDebug: Bool
+    /// The tracing context of the task that runs the root, for the services' tasks.
+    let rootServiceContext: ServiceContextModule.ServiceContext?
 
     init(rootName: String, logger: Logger, clock: ScopeClock) {
+        self.rootServiceContext = ServiceContextModule.ServiceContext.current
         self.rootName = rootName
         self.logger = logger
         self.clock = clock
@@ -54,7 +59,8 @@ final class ScopeRegistry: Sendable {
         let mailbox = ScopeMailbox()
         let node = withState { state in
             let id = state.makeNodeID()
-            let node = NodeState(id: id, name: rootName, kind: .main, owner: nil, mailbox: mailbox, keepAlive: nil)
+            let node = NodeState(
+                id: id, name: rootName, kind: .main, owner: nil, mailbox: mailbox, keepAlive: nil, startDepth: 0)
             state.nodes[id] = node
             state.mainID = id
             return node
@@ -69,7 +75,9 @@ final class ScopeRegistry: Sendable {
             guard let ownerNode = state.live(owner) else { throw ScopeError(.scopeEnded(owner.name)) }
             let id = state.makeNodeID()
             let scopeName = name ?? "\(owner.name).use\(id.raw)"
-            let node = NodeState(id: id, name: scopeName, kind: .usage, owner: owner.id, mailbox: mailbox, keepAlive: nil)
+            let node = NodeState(
+                id: id, name: scopeName, kind: .usage, owner: owner.id, mailbox: mailbox, keepAlive: nil,
+                startDepth: ownerNode.startDepth)
             state.nodes[id] = node
             ownerNode.usageChildren.insert(id)
             return node

@@ -1,6 +1,6 @@
 /// Cancels one running task from any other task.
 ///
-/// A service's factory runs directly in the task the root scope started for it, so the
+/// A service's factory runs directly in the task the registry started for it, so the
 /// registry needs a way to cancel exactly that task (a task group can only cancel all of
 /// its children).
 ///

@@ -1,0 +1,40 @@
+import ServiceContextModule
+
+/// Starting a service's task.
+///
+/// A service's task starts right in the task of the caller that asked for it, and runs
+/// there until it first suspends (`Task.immediate`): a service that registers at once is
+/// ready before its caller would have waited, and a tree of services that start each
+/// other builds depth-first on one thread, with no hand-off between threads per service
+/// (three before, when the root's task group started each service: to the root's task,
+/// to the new task, back to the caller). A tree of 1,111 services starts and stops in
+/// about half the time.
+///
+/// The task is not a child of the root's task group, so the registry keeps the structure
+/// itself: the root returns only after every service has taken its last step (it counts
+/// live services), and it cancels a service through its task (``TaskCanceller``) for
+/// every reason it stops one: no users left, a failure at the root. Cancelling the task
+/// that runs the root cancels the root body, and its services then stop top-down as
+/// their users leave, as in any other teardown. The task takes the caller's task-local
+/// values, as any task does, except the tracing context, which is the root's: a service
+/// that a traced request happened to start first does not report its work in that
+/// request's trace.
+extension ScopeRegistry {
+    /// How many services started one from the other may start inline, each on the stack
+    /// of the one before; deeper ones start in a task of their own that runs later.
+    static let maximumInlineStartDepth = 32
+
+    /// Runs `operation`, a service's whole life, in a task of its own: started at once on
+    /// the current thread when `inline`, else enqueued.
+    func launch(inline: Bool, _ operation: @escaping @Sendable () async -> Void) {
+        let context = rootServiceContext
+        let service: @Sendable () async -> Void = {
+            await ServiceContextModule.ServiceContext.$current.withValue(context) { await operation() }
+        }
+        if inline, #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
+            Task.immediate(operation: service)
+        } else {
+            Task(operation: service)
+        }
+    }
+}
