@@ -41,7 +41,7 @@ extension RegistryState {
     mutating func serviceEnded(_ id: NodeID, result: Result<Void, any Error>, registry: ScopeRegistry) {
         guard let node = nodes[id] else { return }
         let logger = registry.logger
-        if byName[node.name] === node { byName[node.name] = nil }
+        if let entry = byName.index(forKey: node.name), byName.values[entry] === node { byName.remove(at: entry) }
         liveServices -= 1
 
         if node.value == nil {

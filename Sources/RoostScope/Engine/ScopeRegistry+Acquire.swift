@@ -90,7 +90,7 @@ extension ScopeRegistry {
         let context = ServiceContext<Value>(scope: scope)
         let result: Result<Void, any Error>
         do {
-            try await factory(context)
+            try await withRootServiceContext { try await factory(context) }
             result = .success(())
         } catch {
             result = .failure(error)

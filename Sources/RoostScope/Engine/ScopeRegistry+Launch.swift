@@ -24,17 +24,18 @@ extension ScopeRegistry {
     /// of the one before; deeper ones start in a task of their own that runs later.
     static let maximumInlineStartDepth = 32
 
-    /// Runs `operation`, a service's whole life, in a task of its own: started at once on
-    /// the current thread when `inline`, else enqueued.
+    /// Runs `operation`, a service's whole life (``runService(_:factory:)``), in a task of
+    /// its own: started at once on the current thread when `inline`, else enqueued.
     func launch(inline: Bool, _ operation: @escaping @Sendable () async -> Void) {
-        let context = rootServiceContext
-        let service: @Sendable () async -> Void = {
-            await ServiceContextModule.ServiceContext.$current.withValue(context) { await operation() }
-        }
         if inline, #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
-            Task.immediate(operation: service)
+            Task.immediate(operation: operation)
         } else {
-            Task(operation: service)
+            Task(operation: operation)
         }
+    }
+
+    /// Runs `body`, a service's factory, with the root's tracing context.
+    func withRootServiceContext(_ body: () async throws -> Void) async throws {
+        try await ServiceContextModule.ServiceContext.$current.withValue(rootServiceContext, operation: body)
     }
 }
