@@ -1,5 +1,6 @@
 import RoostMySQL
 import SQLKit
+import Synchronization
 
 /// Something that runs statements: a ``DatabaseClient`` or an open ``DatabaseTransaction``.
 /// Both offer the same operations, so a function can take `some DatabaseExecutor` and
@@ -35,8 +36,7 @@ extension DatabaseExecutor {
 
     /// Every row of a SQLKit expression, decoded as `Row`.
     public func select<Row: Decodable>(_ query: any SQLExpression, as type: Row.Type = Row.self) async throws -> [Row] {
-        let rows = try await sql.raw("\(query)").all()
-        return try rows.map { try Self.decode($0, as: type) }
+        return try await Self.rows(of: query, on: sql).map { try Self.decode($0, as: type) }
     }
 
     /// The first row of `query` decoded as `Row`, or nil when there is none. Add
@@ -47,7 +47,7 @@ extension DatabaseExecutor {
 
     /// The first row of a SQLKit expression decoded as `Row`, or nil when there is none.
     public func find<Row: Decodable>(_ query: any SQLExpression, as type: Row.Type = Row.self) async throws -> Row? {
-        guard let row = try await sql.raw("\(query)").first() else { return nil }
+        guard let row = try await Self.firstRow(of: query, on: sql) else { return nil }
         return try Self.decode(row, as: type)
     }
 
@@ -59,7 +59,7 @@ extension DatabaseExecutor {
     public func count(from table: String, where predicate: SQLQueryString? = nil) async throws -> Int {
         var query: SQLQueryString = "SELECT COUNT(*) AS roost_count FROM \(ident: table)"
         if let predicate { query = "\(query) WHERE \(predicate)" }
-        guard let row = try await sql.raw(query).first() else { return 0 }
+        guard let row = try await Self.firstRow(of: query, on: sql) else { return 0 }
         return try Self.decode(row, column: "roost_count", as: Int.self)
     }
 
@@ -80,7 +80,7 @@ extension DatabaseExecutor {
         switch engine {
         case .postgres:
             let statement = try insertStatement(into: table, row, returning: idColumn)
-            guard let id = try await sql.raw("\(statement)").first() else { throw missingID(table) }
+            guard let id = try await Self.firstRow(of: statement, on: sql) else { throw missingID(table) }
             return try Self.decode(id, column: idColumn, as: Int64.self)
         case .mysql:
             let result = try await mysqlResult(of: try insertStatement(into: table, row, returning: nil))
@@ -90,11 +90,27 @@ extension DatabaseExecutor {
             let statement = try insertStatement(into: table, row, returning: nil)
             let id = try await sql.withSession { session in
                 try await session.execute(sql: statement) { _ in }
-                return try await session.raw("SELECT last_insert_rowid() AS roost_id").first()
+                return try await Self.firstRow(of: SQLRaw("SELECT last_insert_rowid() AS roost_id"), on: session)
             }
             guard let id else { throw missingID(table) }
             return try Self.decode(id, column: "roost_id", as: Int64.self)
         }
+    }
+
+    /// The rows `query` returns on `database`, which runs it directly (no SQLKit builder
+    /// around it).
+    static func rows(of query: any SQLExpression, on database: any SQLDatabase) async throws -> [any SQLRow] {
+        let rows = CollectedRows(onlyFirst: false)
+        try await database.execute(sql: query) { rows.keep($0) }
+        return rows.kept
+    }
+
+    /// The first row `query` returns on `database`, which runs it directly; no `LIMIT` is
+    /// added (add one when many rows may match).
+    static func firstRow(of query: any SQLExpression, on database: any SQLDatabase) async throws -> (any SQLRow)? {
+        let rows = CollectedRows(onlyFirst: true)
+        try await database.execute(sql: query) { rows.keep($0) }
+        return rows.kept.first
     }
 
     /// The INSERT of `row` into `table`: its text from the client's cache when the table
@@ -143,7 +159,7 @@ extension DatabaseExecutor {
     /// try await db.execute("CREATE INDEX IF NOT EXISTS users_email ON users (email)")
     /// ```
     public func execute(_ statement: SQLQueryString) async throws {
-        try await sql.raw(statement).run()
+        try await sql.execute(sql: statement) { _ in }
     }
 
     /// Runs a SQLKit expression and discards its rows.
@@ -161,15 +177,15 @@ extension DatabaseExecutor {
         switch engine {
         case .postgres:
             let statement = try build(sql)
-            row = try await sql.raw(
+            let counting: SQLQueryString =
                 "WITH roost_changed AS (\(statement) RETURNING 1) SELECT COUNT(*) AS roost_count FROM roost_changed"
-            ).first()
+            row = try await Self.firstRow(of: counting, on: sql)
         case .mysql:
             return Int(try await mysqlResult(of: try build(sql)).affectedRows)
         default:
             row = try await sql.withSession { session in
                 try await session.execute(sql: try build(session)) { _ in }
-                return try await session.raw("SELECT changes() AS roost_count").first()
+                return try await Self.firstRow(of: SQLRaw("SELECT changes() AS roost_count"), on: session)
             }
         }
         guard let row else { return 0 }
@@ -207,4 +223,22 @@ extension DatabaseExecutor {
                 .decodingFailed, "Column \(column) did not decode as \(Value.self): \(error).", underlying: error)
         }
     }
+}
+
+/// Keeps the rows a statement returns (or only its first).
+private final class CollectedRows: Sendable {
+    private let rows = Mutex<[any SQLRow]>([])
+    private let onlyFirst: Bool
+
+    init(onlyFirst: Bool) {
+        self.onlyFirst = onlyFirst
+    }
+
+    func keep(_ row: any SQLRow) {
+        rows.withLock { rows in
+            if !onlyFirst || rows.isEmpty { rows.append(row) }
+        }
+    }
+
+    var kept: [any SQLRow] { rows.withLock { $0 } }
 }

@@ -47,7 +47,8 @@ struct PostgresStatementGate: SQLDatabase {
     /// postgres-nio encodes every bind itself, exactly as postgres-kit would; `native` is
     /// nil otherwise (a `nil`, an array, a JSON value), and postgres-kit encodes the binds.
     private func prepare(_ query: any SQLExpression) -> (serialized: SerializedStatement, native: PostgresQuery?) {
-        let (sql, binds) = serialize(query)
+        // A cached INSERT is serialized already.
+        let (sql, binds) = (query as? SerializedStatement).map { ($0.sql, $0.binds) } ?? serialize(query)
         let serialized = SerializedStatement(sql: sql, binds: binds)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
