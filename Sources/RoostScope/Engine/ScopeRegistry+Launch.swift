@@ -34,8 +34,14 @@ extension ScopeRegistry {
         }
     }
 
-    /// Runs `body`, a service's factory, with the root's tracing context.
+    /// Runs `body`, a service's factory, with the root's tracing context. Without tracing
+    /// (no context at the root, none here) nothing is bound, so the tasks the service
+    /// starts in turn have no task-local value to copy.
     func withRootServiceContext(_ body: () async throws -> Void) async throws {
-        try await ServiceContextModule.ServiceContext.$current.withValue(rootServiceContext, operation: body)
+        if rootServiceContext == nil && ServiceContextModule.ServiceContext.current == nil {
+            try await body()
+        } else {
+            try await ServiceContextModule.ServiceContext.$current.withValue(rootServiceContext, operation: body)
+        }
     }
 }
