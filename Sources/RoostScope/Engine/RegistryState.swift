@@ -87,8 +87,8 @@ enum DeferredAction {
     case drain(UnsafeContinuation<Void, Never>)
     case post(ScopeMailbox, ScopeMailbox.Job)
     case cancel(TaskCanceller)
-    /// Start a service's task, inline or not (see ``ScopeRegistry/launch(inline:_:)``).
-    case launch(ScopeRegistry, inline: Bool, @Sendable () async -> Void)
+    /// Start a service's task (see ``ScopeRegistry/launch(_:inline:factory:)``).
+    case launch(@Sendable () -> Void)
 
     func run() {
         switch self {
@@ -98,7 +98,7 @@ enum DeferredAction {
         case .drain(let continuation): continuation.resume()
         case .post(let mailbox, let job): mailbox.post(job)
         case .cancel(let task): task.cancel()
-        case .launch(let registry, let inline, let operation): registry.launch(inline: inline, operation)
+        case .launch(let start): start()
         }
     }
 }

@@ -42,9 +42,9 @@ extension ScopeRegistry {
                         state.acquireSlow(
                             waiterID: waiterID, user: user, name: name, keepAlive: keepAlive,
                             continuation: continuation, registry: self
-                        ) { node in
+                        ) { node, inline in
                             let scope = Scope(registry: self, node: node)
-                            return { await self.runService(scope, factory: factory) }
+                            return { self.launch(scope, inline: inline, factory: factory) }
                         }
                     }
                 }
@@ -73,7 +73,7 @@ extension ScopeRegistry {
     /// Runs a service's factory in its own scope and reports how it ended.
     ///
     /// The factory runs right in the task started for the service (see
-    /// ``launch(inline:_:)``; no task group of its own, which keeps starting a service
+    /// ``launch(_:inline:factory:)``; no task group of its own, which keeps starting a service
     /// cheap): the registry cancels it through a ``TaskCanceller``, and the tasks it
     /// spawns run in the root's group (see ``RegistryState/spawnTracked(in:registry:_:)``).
     func runService<Value: Sendable>(
@@ -106,7 +106,7 @@ extension RegistryState {
     mutating func acquireSlow(
         waiterID: Int, user: Scope, name: String, keepAlive: Duration?,
         continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry,
-        makeLaunch: (NodeState) -> @Sendable () async -> Void
+        makeLaunch: (NodeState, _ inline: Bool) -> @Sendable () -> Void
     ) {
         if cancelledWaiters.remove(waiterID) != nil {
             continuation.resume(throwing: CancellationError())
@@ -156,6 +156,6 @@ extension RegistryState {
             registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
         }
         let inline = node.startDepth <= ScopeRegistry.maximumInlineStartDepth
-        pendingActions.append(.launch(registry, inline: inline, makeLaunch(node)))
+        pendingActions.append(.launch(makeLaunch(node, inline)))
     }
 }

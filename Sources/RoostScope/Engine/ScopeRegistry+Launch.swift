@@ -24,13 +24,17 @@ extension ScopeRegistry {
     /// of the one before; deeper ones start in a task of their own that runs later.
     static let maximumInlineStartDepth = 32
 
-    /// Runs `operation`, a service's whole life (``runService(_:factory:)``), in a task of
-    /// its own: started at once on the current thread when `inline`, else enqueued.
-    func launch(inline: Bool, _ operation: @escaping @Sendable () async -> Void) {
+    /// Runs the service of `scope` (``runService(_:factory:)``, its whole life) in a task
+    /// of its own: started at once on the current thread when `inline`, else enqueued.
+    /// Each task's operation is a closure literal of the exact type the task takes, so no
+    /// conversion thunk is allocated around it.
+    func launch<Value: Sendable>(
+        _ scope: Scope, inline: Bool, factory: @escaping @Sendable (RoostScope.ServiceContext<Value>) async throws -> Void
+    ) {
         if inline, #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
-            Task.immediate(operation: operation)
+            Task.immediate { await self.runService(scope, factory: factory) }
         } else {
-            Task(operation: operation)
+            Task { await self.runService(scope, factory: factory) }
         }
     }
 
