@@ -53,7 +53,7 @@ extension RegistryState {
     /// Records one more use of `targetNode` by `userNode`.
     mutating func addUse(userNode: NodeState, targetNode: NodeState) {
         userNode.requires[targetNode.id, default: 0] += 1
-        targetNode.users[userNode.id, default: 0] += 1
+        targetNode.users.add(userNode.id)
         targetNode.graceDeadline = nil
     }
 
@@ -139,12 +139,12 @@ extension RegistryState {
     /// Cancels every scope that uses `id`, directly or through other services.
     mutating func cancelUsers(of id: NodeID, reason: CancelReason) {
         guard let node = nodes[id] else { return }
-        var stack = Array(node.users.keys)
+        var stack = node.users.ids
         var seen: Set<NodeID> = []
         while let user = stack.popLast() {
             guard seen.insert(user).inserted else { continue }
             cancel(user, reason: reason)
-            if let next = nodes[user]?.users.keys { stack.append(contentsOf: next) }
+            if let next = nodes[user]?.users.ids { stack.append(contentsOf: next) }
         }
     }
 

@@ -19,7 +19,7 @@ extension RegistryState {
         guard let node = nodes.removeValue(forKey: id) else { return nil }
         node.isRemoved = true
         if let owner = node.owner { nodes[owner]?.usageChildren.remove(id) }
-        for user in node.users.keys {
+        for user in node.users.ids {
             nodes[user]?.requires[id] = nil
         }
         for dependency in node.requires.keys.sorted() {

@@ -123,7 +123,7 @@ final class NodeState: @unchecked Sendable {
     /// Services this scope uses, with how many times it acquired each.
     var requires: [NodeID: Int] = [:]
     /// Scopes using this service, with how many times each acquired it.
-    var users: [NodeID: Int] = [:]
+    var users = UseCounts()
     /// Usage blocks opened inside this scope that are still running.
     var usageChildren: Set<NodeID> = []
     var value: (any Sendable)?
@@ -166,7 +166,7 @@ final class NodeState: @unchecked Sendable {
         self.phase = kind == .service ? .starting : .ready
     }
 
-    var useCount: Int { users.values.reduce(0, +) }
+    var useCount: Int { users.total }
 }
 
 /// The whole graph of one root scope, guarded by the registry's mutex.

@@ -21,7 +21,7 @@ extension ScopeRegistry {
                 if let held = userNode.requires.index(forKey: node.id) {
                     // Already a user: no new edge, so no new cycle.
                     userNode.requires.values[held] += 1
-                    node.users[user.id, default: 0] += 1
+                    node.users.add(user.id)
                 } else if let cycle = state.cyclePath(requester: user.id, target: node.id) {
                     throw ScopeError(.cycle(cycle))
                 } else {
