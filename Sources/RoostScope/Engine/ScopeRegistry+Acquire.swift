@@ -2,7 +2,7 @@
 extension ScopeRegistry {
     /// Uses the named service on behalf of `user`: joins it if it runs, otherwise starts it
     /// with `factory`; then waits until it has registered its value.
-    func acquire<Value: Sendable>(
+    nonisolated(nonsending) func acquire<Value: Sendable>(
         _ name: String, by user: Scope, keepAlive: Duration?,
         factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
     ) async throws -> Value {
@@ -76,7 +76,7 @@ extension ScopeRegistry {
     /// ``launch(_:inline:factory:)``; no task group of its own, which keeps starting a service
     /// cheap): the registry cancels it through a ``TaskCanceller``, and the tasks it
     /// spawns run in the root's group (see ``RegistryState/spawnTracked(in:registry:_:)``).
-    func runService<Value: Sendable>(
+    nonisolated(nonsending) func runService<Value: Sendable>(
         _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
     ) async {
         if logsDebug { debug("starting", metadata: ["scope": .string(scope.name)]) }

@@ -41,7 +41,7 @@ extension ScopeRegistry {
     /// Runs `body`, a service's factory, with the root's tracing context. Without tracing
     /// (no context at the root, none here) nothing is bound, so the tasks the service
     /// starts in turn have no task-local value to copy.
-    func withRootServiceContext(_ body: () async throws -> Void) async throws {
+    nonisolated(nonsending) func withRootServiceContext(_ body: () async throws -> Void) async throws {
         if rootServiceContext == nil && ServiceContextModule.ServiceContext.current == nil {
             try await body()
         } else {

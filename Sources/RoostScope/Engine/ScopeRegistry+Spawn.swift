@@ -59,7 +59,7 @@ extension ScopeRegistry {
     /// cancels the running ones, waits for them to end, and ends the service with their
     /// errors added to `result`. A service that spawned nothing still running ends in one
     /// pass under the lock.
-    func finishSpawned(_ scope: Scope, result: Result<Void, any Error>) async {
+    nonisolated(nonsending) func finishSpawned(_ scope: Scope, result: Result<Void, any Error>) async {
         let ended = withState { state in
             guard let node = state.live(scope) else { return true }
             node.spawnClosed = true

@@ -143,7 +143,7 @@ final class ScopeRegistry: Sendable {
     }
 
     /// Waits until the service has no users left.
-    func waitNoUsers(_ scope: Scope) async throws {
+    nonisolated(nonsending) func waitNoUsers(_ scope: Scope) async throws {
         let waiterID = makeWaiterID()
         if logsDebug { debug("waiting for no more dependents", metadata: ["scope": .string(scope.name)]) }
         try await withTaskCancellationHandler {

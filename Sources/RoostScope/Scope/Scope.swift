@@ -69,7 +69,7 @@ public final class Scope: Sendable, CustomStringConvertible {
     ///     owned by the root scope.
     /// - Throws: ``ScopeError`` with kind `.cycle` if the service (indirectly) uses this
     ///   scope's service; the factory's own error if it fails before registering.
-    public func service<Value: Sendable>(
+    nonisolated(nonsending) public func service<Value: Sendable>(
         _ name: String, as type: Value.Type = Value.self, keepAlive: Duration? = nil,
         _ factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
     ) async throws -> Value {

@@ -37,12 +37,12 @@ public struct ServiceContext<Value: Sendable>: Sendable {
     ///
     /// - Throws: ``ScopeError`` `.waitBeforeRegister` if called before ``register(_:)``;
     ///   `CancellationError` if the service is cancelled while waiting.
-    public func noMoreDependents() async throws {
+    nonisolated(nonsending) public func noMoreDependents() async throws {
         try await scope.registry.waitNoUsers(scope)
     }
 
     /// Uses another service as a dependency of this one; see ``Scope/service(_:as:keepAlive:_:)``.
-    public func service<Dependency: Sendable>(
+    nonisolated(nonsending) public func service<Dependency: Sendable>(
         _ name: String, as type: Dependency.Type = Dependency.self, keepAlive: Duration? = nil,
         _ factory: @escaping @Sendable (ServiceContext<Dependency>) async throws -> Void
     ) async throws -> Dependency {
