@@ -155,4 +155,26 @@ import Testing
     }
 
     private struct Answer: Decodable { var n: Int }
+
+    /// Several clients opening the same new file at once each switch it to WAL; SQLite
+    /// refuses that switch at once while another connection holds a lock, and opening
+    /// tries again instead of failing.
+    @Test func clientsOpeningOneNewFileAtOnceAllOpen() async throws {
+        for _ in 0..<20 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-wal-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = "sqlite://\(directory.path)/new.db"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let db = try await DatabaseClient.open(url) { $0.minConnections = 2 }
+                        try await db.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)")
+                        try await db.close()
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
 }

@@ -17,19 +17,40 @@ struct SQLiteSource: Sendable {
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         let milliseconds = busyTimeout.components.seconds * 1_000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
         var statements = ["PRAGMA busy_timeout = \(milliseconds)", "PRAGMA foreign_keys = ON"]
-        if case .file = storage { statements.append("PRAGMA journal_mode = WAL") }
         if readOnly { statements.append("PRAGMA query_only = ON") }
         let pragmas = statements
+        let deadline = NIODeadline.now() + .milliseconds(milliseconds)
+        let wal = { if case .file = storage { true } else { false } }()
         return SQLiteConnection.open(storage: storage, threadPool: threadPool, logger: logger, on: eventLoop)
             .flatMap { connection in
                 var chain = eventLoop.makeSucceededVoidFuture()
                 for pragma in pragmas {
                     chain = chain.flatMap { connection.query(pragma).map { _ in } }
                 }
+                if wal {
+                    chain = chain.flatMap { Self.enableWAL(on: connection, eventLoop: eventLoop, until: deadline) }
+                }
                 return chain.map { connection }.flatMapError { error in
                     connection.close().flatMapThrowing { throw error }
                 }
             }
+    }
+
+    /// `PRAGMA journal_mode = WAL`, tried again every 20 ms until `deadline` while SQLite
+    /// answers "busy". Switching a new file to WAL needs its exclusive lock and does not
+    /// wait through the busy timeout, so two processes opening the same new database at
+    /// once can refuse each other.
+    private static func enableWAL(
+        on connection: SQLiteConnection, eventLoop: any EventLoop, until deadline: NIODeadline
+    ) -> EventLoopFuture<Void> {
+        connection.query("PRAGMA journal_mode = WAL").map { _ in }.flatMapError { error in
+            guard (error as? SQLiteError)?.reason == .busy, NIODeadline.now() < deadline else {
+                return eventLoop.makeFailedFuture(error)
+            }
+            return eventLoop.scheduleTask(in: .milliseconds(20)) {}.futureResult.flatMap {
+                enableWAL(on: connection, eventLoop: eventLoop, until: deadline)
+            }
+        }
     }
 }
 
