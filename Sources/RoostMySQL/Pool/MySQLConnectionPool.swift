@@ -161,36 +161,28 @@ public final class MySQLConnectionPool: Service {
     }
 
     /// Resets a leased connection (unless ``MySQLPoolConfiguration/resetsReturnedConnections``
-    /// is off), or closes it when it is past its lifetime or the reset
-    /// fails, then hands it back to the pool.
+    /// is off) and hands it back, or retires it (closed, and given back once the pool has
+    /// seen it close) when it is past its lifetime or the reset fails.
     private func recycle(_ lease: ConnectionLease<PooledMySQLConnection>) async {
         let pooled = lease.connection
-        defer { parked.park(lease) }
-        if pooled.connection.isClosed { return }
+        guard !pooled.connection.isClosed else { return parked.park(lease) }
         if pooled.hasOutlived(configuration.maximumLifetime) {
             logger.debug(
                 "MySQL pool connection reached its maximum lifetime; closing it",
                 metadata: ["mysql.connection": "\(pooled.id)"])
-            await close(pooled)
-            return
+            return await parked.retire(lease)
         }
-        guard configuration.resetsReturnedConnections else { return }
-        do {
-            try await pooled.connection.send(.resetConnection, evenIfCancelled: true)
-        } catch {
-            logger.warning(
-                "MySQL pool could not reset a returned connection (COM_RESET_CONNECTION); closing it",
-                metadata: ["mysql.connection": "\(pooled.id)", "error": "\(error)"])
-            await close(pooled)
+        if configuration.resetsReturnedConnections {
+            do {
+                try await pooled.connection.send(.resetConnection, evenIfCancelled: true)
+            } catch {
+                logger.warning(
+                    "MySQL pool could not reset a returned connection (COM_RESET_CONNECTION); closing it",
+                    metadata: ["mysql.connection": "\(pooled.id)", "error": "\(error)"])
+                return await parked.retire(lease)
+            }
         }
-    }
-
-    /// Closes a connection and waits until the pool has seen it close, so it is never
-    /// handed out again.
-    func close(_ pooled: PooledMySQLConnection) async {
-        pooled.close()
-        // The close future of a NIO channel never fails; this only waits for it.
-        try? await pooled.connection.channel.closeFuture.get()
+        parked.park(lease)
     }
 
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledMySQLConnection> {

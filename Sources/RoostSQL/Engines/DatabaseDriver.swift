@@ -1,6 +1,4 @@
-import Logging
 import NIOCore
-import NIOPosix
 import SQLKit
 
 /// One connection borrowed from a pool for the length of a closure.

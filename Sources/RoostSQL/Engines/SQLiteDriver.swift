@@ -20,14 +20,13 @@ struct SQLiteSource: Sendable {
         if readOnly { statements.append("PRAGMA query_only = ON") }
         let pragmas = statements
         let deadline = NIODeadline.now() + .milliseconds(milliseconds)
-        let wal = { if case .file = storage { true } else { false } }()
         return SQLiteConnection.open(storage: storage, threadPool: threadPool, logger: logger, on: eventLoop)
             .flatMap { connection in
                 var chain = eventLoop.makeSucceededVoidFuture()
                 for pragma in pragmas {
                     chain = chain.flatMap { connection.query(pragma).map { _ in } }
                 }
-                if wal {
+                if case .file = storage {
                     chain = chain.flatMap { Self.enableWAL(on: connection, eventLoop: eventLoop, until: deadline) }
                 }
                 return chain.map { connection }.flatMapError { error in
