@@ -1,3 +1,4 @@
+import Logging
 import RoostScope
 import Testing
 
@@ -106,6 +107,35 @@ struct ErrorTests {
             #expect(scope.graph.nodes.count == 1)
         }
         #expect(Set(log.events) == ["direct 1: Boom 3", "direct 2: Boom 3", "via B: Boom 3", "via A: Boom 3"])
+    }
+
+    @Test("a factory that throws before it first suspends gives its caller the original error, not logged as lost")
+    func immediateStartupError() async throws {
+        let store = CapturingLogHandler.Store()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(store: store) }
+        try await ServiceScope.run("main", logger: logger) { scope in
+            await #expect(throws: Boom(id: 4)) {
+                _ = try await scope.service("S", as: Int.self) { _ in throw Boom(id: 4) }
+            }
+            #expect(scope.graph.nodes.count == 1)
+        }
+        #expect(!store.all.contains { $0.message.contains("nobody waiting") })
+    }
+
+    @Test("a caller cancelled while the service it started is starting gives up its use, and the service stops")
+    func starterCancelledWhileStarting() async throws {
+        try await ServiceScope.run("main") { scope in
+            let starter = Task {
+                try await scope.service("S", as: Int.self) { ctx in
+                    try await Task.sleep(for: .seconds(60))
+                    try ctx.register(1)
+                }
+            }
+            try await waitUntil("S is starting") { scope.graph.node("S")?.useCount == 1 }
+            starter.cancel()
+            await #expect(throws: CancellationError.self) { try await starter.value }
+            try await waitUntil("S has stopped") { scope.graph.node("S") == nil }
+        }
     }
 
     @Test("a factory that returns without registering gives a clear error")

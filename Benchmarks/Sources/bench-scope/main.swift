@@ -74,10 +74,15 @@ enum BenchScope {
     static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
     static func run() async throws {
-        // Profiling aids: only build and tear down trees, or only re-acquire.
+        // Profiling aids: only build and tear down trees (`tree [COUNT]`, printing each
+        // tree's time up and time up and down in µs), or only re-acquire.
         switch CommandLine.arguments.dropFirst().first {
         case "tree":
-            for _ in 0..<20 { _ = try await treeOnce() }
+            let count = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 20
+            for _ in 0..<count {
+                let (up, total) = try await treeOnce()
+                print(microseconds(up), microseconds(total))
+            }
             return
         case "reacquire":
             for _ in 0..<20 { _ = try await reacquireOnce() }

@@ -84,7 +84,7 @@ extension RegistryState {
             return
         }
         node.cancelled = true
-        if let task = node.task { pendingActions.append(.cancel(task)) }
+        if let task = node.task { pendingActions.append(.cancelService(task)) }
         for case let task? in node.spawned.values { pendingActions.append(.cancel(task)) }
     }
 

@@ -59,8 +59,9 @@ extension RegistryState {
             case .failure(let failure):
                 error = failure
             }
+            if node.starterPending { node.startFailure = error }
             let cancelled = (try? result.get()) == nil && node.cancelReason != nil
-            if node.readyWaiters.isEmpty && !cancelled {
+            if node.readyWaiters.isEmpty && !node.starterPending && !cancelled {
                 logger.error(
                     "service failed before register with nobody waiting",
                     metadata: ["service": "\(node.name)", "error": "\(error)"])

@@ -87,8 +87,7 @@ enum DeferredAction {
     case drain(UnsafeContinuation<Void, Never>)
     case post(ScopeMailbox, ScopeMailbox.Job)
     case cancel(TaskCanceller)
-    /// Start a service's task (see ``ScopeRegistry/launch(_:inline:factory:)``).
-    case launch(@Sendable () -> Void)
+    case cancelService(Task<Void, Never>)
 
     func run() {
         switch self {
@@ -98,7 +97,7 @@ enum DeferredAction {
         case .drain(let continuation): continuation.resume()
         case .post(let mailbox, let job): mailbox.post(job)
         case .cancel(let task): task.cancel()
-        case .launch(let start): start()
+        case .cancelService(let task): task.cancel()
         }
     }
 }
@@ -136,8 +135,9 @@ final class NodeState: @unchecked Sendable {
     var cancelReason: CancelReason?
     /// Whether the registry cancelled this service (its task may not have started yet).
     var cancelled = false
-    /// The task running this service's factory, once it has started.
-    var task: TaskCanceller?
+    /// The task running this service's factory, once its launch has returned (see
+    /// ``RegistryState/track(_:of:)``).
+    var task: Task<Void, Never>?
     /// Tasks spawned in this service that have not ended, by id; `nil` until one starts.
     var spawned: [Int: TaskCanceller?] = [:]
     /// Errors thrown by this service's spawned tasks.
@@ -148,6 +148,12 @@ final class NodeState: @unchecked Sendable {
     var spawnDrain: UnsafeContinuation<Void, Never>?
     /// Set when the node leaves the graph: a scope holding it has ended.
     var isRemoved = false
+    /// Whether the caller that started this service has yet to take its outcome (see
+    /// ``ScopeRegistry/awaitStart(of:by:)``); a failure before register is then kept in
+    /// ``startFailure`` for it.
+    var starterPending = false
+    /// The error the service failed with before registering, for its starter.
+    var startFailure: (any Error)?
     /// How many services were started one from the other to reach this scope: 0 for the
     /// root body, a service's user's plus one, a usage block's owner's.
     let startDepth: Int

@@ -7,13 +7,19 @@ extension ScopeRegistry {
         factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
     ) async throws -> Value {
         while true {
-            // Fast path: the service is ready. Sets `ready`, or says the slow path must wait.
+            // Fast path: the service is ready (sets `ready`), or it does not run yet and this
+            // caller starts it (sets `started`); otherwise the slow path waits.
             var ready: Value?
+            var started: NodeState?
             let needsSlowPath = try withState { state throws(ScopeError) -> Bool in
                 guard let userNode = state.live(user) else { throw ScopeError(.scopeEnded(user.name)) }
-                guard let node = state.byName[name], node.phase == .ready, let value = node.value else {
-                    return true
+                guard let node = state.byName[name] else {
+                    // A cancelled caller takes the slow path, which throws `CancellationError`.
+                    if Task.isCancelled { return true }
+                    started = state.addService(name, user: userNode, keepAlive: keepAlive, registry: self)
+                    return false
                 }
+                guard node.phase == .ready, let value = node.value else { return true }
                 guard let typed = value as? Value else {
                     throw ScopeError(
                         .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
@@ -30,6 +36,11 @@ extension ScopeRegistry {
                 ready = typed
                 return false
             }
+            if let started {
+                // Launched once the lock is free: the service may take it at once.
+                let task = launch(Scope(registry: self, node: started), factory: factory)
+                return try await awaitStart(of: started, task: task, by: user)
+            }
             guard needsSlowPath else {
                 guard let ready else { preconditionFailure("the fast path sets the value when it takes it") }
                 return ready
@@ -38,14 +49,14 @@ extension ScopeRegistry {
 
             let outcome = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<AcquireOutcome, any Error>) in
-                    withState { state in
+                    let started = withState { state in
                         state.acquireSlow(
                             waiterID: waiterID, user: user, name: name, keepAlive: keepAlive,
-                            continuation: continuation, registry: self
-                        ) { node, inline in
-                            let scope = Scope(registry: self, node: node)
-                            return { self.launch(scope, inline: inline, factory: factory) }
-                        }
+                            continuation: continuation, registry: self)
+                    }
+                    if let started {
+                        let task = launch(Scope(registry: self, node: started), factory: factory)
+                        withState { state in state.track(task, of: started) }
                     }
                 }
             } onCancel: {
@@ -70,23 +81,57 @@ extension ScopeRegistry {
         }
     }
 
+    /// Waits until the service this caller has just launched registers its value, and
+    /// returns it; throws what it failed with before registering.
+    ///
+    /// A service that registers (or fails) before it first suspends has done so when its
+    /// launch returns, so usually one locked look finds the outcome and nothing waits: no
+    /// continuation, no cancellation handler. Until the caller takes the outcome or waits
+    /// for it, the node keeps a failure for it (``NodeState/starterPending``). The same
+    /// look hands the service's `task` to the registry.
+    nonisolated(nonsending) func awaitStart<Value: Sendable>(
+        of node: NodeState, task: Task<Void, Never>, by user: Scope
+    ) async throws -> Value {
+        let value: any Sendable
+        let early = withState { state in
+            state.track(task, of: node)
+            return state.takeStartOutcome(of: node)
+        }
+        if let early {
+            value = try early.get()
+        } else {
+            let waiterID = makeWaiterID()
+            let outcome = try await withTaskCancellationHandler {
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<AcquireOutcome, any Error>) in
+                    withState { state in
+                        state.waitForStart(of: node, waiterID: waiterID, user: user, continuation: continuation, registry: self)
+                    }
+                }
+            } onCancel: {
+                withState { state in state.cancelWaiter(waiterID, registry: self) }
+            }
+            forgetCancelledWaiter(waiterID)
+            guard case .value(let registered) = outcome else {
+                preconditionFailure("a service that has not registered ends with an error, not a retry")
+            }
+            value = registered
+        }
+        guard let typed = value as? Value else {
+            preconditionFailure("a service registers the type its factory's context declares")
+        }
+        return typed
+    }
+
     /// Runs a service's factory in its own scope and reports how it ended.
     ///
     /// The factory runs right in the task started for the service (see
-    /// ``launch(_:inline:factory:)``; no task group of its own, which keeps starting a service
-    /// cheap): the registry cancels it through a ``TaskCanceller``, and the tasks it
+    /// ``launch(_:factory:)``; no task group of its own, which keeps starting a service
+    /// cheap): the registry cancels it through that task's handle, and the tasks it
     /// spawns run in the root's group (see ``RegistryState/spawnTracked(in:registry:_:)``).
     nonisolated(nonsending) func runService<Value: Sendable>(
         _ scope: Scope, factory: @Sendable (ServiceContext<Value>) async throws -> Void
     ) async {
         if logsDebug { debug("starting", metadata: ["scope": .string(scope.name)]) }
-        let task = TaskCanceller.current()
-        let cancelNow = withState { state in
-            guard let node = state.live(scope) else { return true }
-            node.task = task
-            return node.cancelled
-        }
-        if cancelNow { task?.cancel() }
         let context = ServiceContext<Value>(scope: scope)
         let result: Result<Void, any Error>
         do {
@@ -103,18 +148,19 @@ extension ScopeRegistry {
 
 extension RegistryState {
     /// The part of an acquire that may have to wait, run with the caller's continuation.
+    /// Returns the node of a service it added to the graph, which the caller starts once
+    /// the lock is released.
     mutating func acquireSlow(
         waiterID: Int, user: Scope, name: String, keepAlive: Duration?,
-        continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry,
-        makeLaunch: (NodeState, _ inline: Bool) -> @Sendable () -> Void
-    ) {
+        continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry
+    ) -> NodeState? {
         if cancelledWaiters.remove(waiterID) != nil {
             continuation.resume(throwing: CancellationError())
-            return
+            return nil
         }
         guard let userNode = live(user) else {
             continuation.resume(throwing: ScopeError(.scopeEnded(user.name)))
-            return
+            return nil
         }
         if let node = byName[name] {
             let target = node.id
@@ -122,16 +168,16 @@ extension RegistryState {
                 waiters[waiterID] = Waiter(
                     target: target, user: user.id, holdsEdge: false, continuation: .acquire(continuation))
                 node.endWaiters.append(waiterID)
-                return
+                return nil
             }
             if userNode.requires[target] == nil, let cycle = cyclePath(requester: user.id, target: target) {
                 continuation.resume(throwing: ScopeError(.cycle(cycle)))
-                return
+                return nil
             }
             addUse(userNode: userNode, targetNode: node)
             if node.phase == .ready, let value = node.value {
                 continuation.resume(returning: .value(value))
-                return
+                return nil
             }
             if registry.logsDebug {
                 registry.debug("waiting for service", metadata: ["scope": .string(user.name), "service": .string(name)])
@@ -139,23 +185,72 @@ extension RegistryState {
             waiters[waiterID] = Waiter(
                 target: target, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
             node.readyWaiters.append(waiterID)
-            return
+            return nil
         }
 
-        let id = makeNodeID()
+        let node = addService(name, user: userNode, keepAlive: keepAlive, registry: registry)
+        node.starterPending = false
+        waiters[waiterID] = Waiter(target: node.id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
+        node.readyWaiters.append(waiterID)
+        return node
+    }
+
+    /// Keeps the task running `node`'s factory, through which the registry cancels it; if
+    /// the registry cancelled the service before (its task had not been handed over yet),
+    /// cancels it now.
+    mutating func track(_ task: Task<Void, Never>, of node: NodeState) {
+        node.task = task
+        if node.cancelled { pendingActions.append(.cancelService(task)) }
+    }
+
+    /// Adds a new service used by `userNode`, for that caller to launch.
+    mutating func addService(
+        _ name: String, user userNode: NodeState, keepAlive: Duration?, registry: ScopeRegistry
+    ) -> NodeState {
         let node = NodeState(
-            id: id, name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive,
+            id: makeNodeID(), name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive,
             startDepth: userNode.startDepth + 1)
-        nodes[id] = node
+        node.starterPending = true
+        nodes[node.id] = node
         byName[name] = node
         liveServices += 1
         addUse(userNode: userNode, targetNode: node)
-        waiters[waiterID] = Waiter(target: id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
-        node.readyWaiters.append(waiterID)
         if registry.logsDebug {
-            registry.debug("starting service", metadata: ["scope": .string(user.name), "service": .string(name)])
+            registry.debug("starting service", metadata: ["scope": .string(userNode.name), "service": .string(name)])
         }
-        let inline = node.startDepth <= ScopeRegistry.maximumInlineStartDepth
-        pendingActions.append(.launch(makeLaunch(node, inline)))
+        return node
+    }
+
+    /// The value `node` registered or the error it failed with before registering, taken
+    /// by the caller that started it; `nil` while it is still starting.
+    mutating func takeStartOutcome(of node: NodeState) -> Result<any Sendable, any Error>? {
+        if let value = node.value {
+            node.starterPending = false
+            return .success(value)
+        }
+        if let failure = node.startFailure {
+            node.starterPending = false
+            return .failure(failure)
+        }
+        return nil
+    }
+
+    /// Makes the caller that started `node` wait for its value, holding the use it added.
+    mutating func waitForStart(
+        of node: NodeState, waiterID: Int, user: Scope,
+        continuation: UnsafeContinuation<AcquireOutcome, any Error>, registry: ScopeRegistry
+    ) {
+        if cancelledWaiters.remove(waiterID) != nil {
+            // A failure that came first still reaches the caller, not a bare cancellation.
+            node.starterPending = false
+            dropUse(user: user.id, target: node.id, all: false, registry: registry)
+            continuation.resume(throwing: node.startFailure ?? CancellationError())
+        } else if let outcome = takeStartOutcome(of: node) {
+            continuation.resume(with: outcome.map { .value($0) })
+        } else {
+            node.starterPending = false
+            waiters[waiterID] = Waiter(target: node.id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
+            node.readyWaiters.append(waiterID)
+        }
     }
 }

@@ -12,7 +12,7 @@ import ServiceContextModule
 ///
 /// The task is not a child of the root's task group, so the registry keeps the structure
 /// itself: the root returns only after every service has taken its last step (it counts
-/// live services), and it cancels a service through its task (``TaskCanceller``) for
+/// live services), and it cancels a service through its task's handle for
 /// every reason it stops one: no users left, a failure at the root. Cancelling the task
 /// that runs the root cancels the root body, and its services then stop top-down as
 /// their users leave, as in any other teardown. The task takes the caller's task-local
@@ -25,13 +25,14 @@ extension ScopeRegistry {
     static let maximumInlineStartDepth = 32
 
     /// Runs the service of `scope` (``runService(_:factory:)``, its whole life) in a task
-    /// of its own: started at once on the current thread when `inline`, else enqueued.
-    /// Each task's operation is a closure literal of the exact type the task takes, so no
-    /// conversion thunk is allocated around it.
+    /// of its own: started at once on the current thread unless it is nested deeper than
+    /// ``maximumInlineStartDepth``, else enqueued. Each task's operation is a closure
+    /// literal of the exact type the task takes, so no conversion thunk is allocated
+    /// around it.
     func launch<Value: Sendable>(
-        _ scope: Scope, inline: Bool, factory: @escaping @Sendable (RoostScope.ServiceContext<Value>) async throws -> Void
-    ) {
-        if inline, #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
+        _ scope: Scope, factory: @escaping @Sendable (RoostScope.ServiceContext<Value>) async throws -> Void
+    ) -> Task<Void, Never> {
+        if scope.node.startDepth <= Self.maximumInlineStartDepth, #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
             Task.immediate { await self.runService(scope, factory: factory) }
         } else {
             Task { await self.runService(scope, factory: factory) }

@@ -10,7 +10,7 @@ final class ScopeRegistry: Sendable {
     let logger: Logger
     let clock: ScopeClock
     /// Jobs for the root's task group: the tasks services spawn (services' own tasks
-    /// start outside it, see ``launch(_:inline:factory:)``).
+    /// start outside it, see ``launch(_:factory:)``).
     let launcher = ScopeMailbox()
     private let state = Mutex(RegistryState())
     private let waiterIDs = Atomic<Int>(0)

@@ -1,7 +1,7 @@
 /// Cancels one running task from any other task.
 ///
-/// A service's factory runs directly in the task the registry started for it, so the
-/// registry needs a way to cancel exactly that task (a task group can only cancel all of
+/// A task a service spawns runs in the root's task group, and the registry needs a way to
+/// cancel exactly that task when the service stops (a task group can only cancel all of
 /// its children).
 ///
 /// `UnsafeCurrentTask` is not `Sendable` because most of its members may only be used
