@@ -109,6 +109,11 @@ enum DeferredAction {
 /// across tasks, but its `let` constants never change after `init`, and every read and
 /// write of its `var` state happens while the registry's mutex is held (inside
 /// ``ScopeRegistry/withState(_:)``).
+///
+/// Its `var`s are `@exclusivity(unchecked)`. The mutex already keeps accesses from two
+/// threads apart, and within one locked pass no access to a property is held open across
+/// another access to the same property, so the run-time exclusivity checks had nothing to
+/// catch; they cost seven calls into the runtime per acquire and release.
 final class NodeState: @unchecked Sendable {
     let id: NodeID
     let name: String
@@ -118,42 +123,42 @@ final class NodeState: @unchecked Sendable {
     /// task the root started for them and have none: see ``task`` and ``spawned``.
     let mailbox: ScopeMailbox?
     let keepAlive: Duration?
-    var phase: ServicePhase
+    @exclusivity(unchecked) var phase: ServicePhase
     /// Services this scope uses, with how many times it acquired each.
-    var requires: [NodeID: Int] = [:]
+    @exclusivity(unchecked) var requires: [NodeID: Int] = [:]
     /// Scopes using this service, with how many times each acquired it.
-    var users = UseCounts()
+    @exclusivity(unchecked) var users = UseCounts()
     /// Usage blocks opened inside this scope that are still running.
-    var usageChildren: Set<NodeID> = []
-    var value: (any Sendable)?
+    @exclusivity(unchecked) var usageChildren: Set<NodeID> = []
+    @exclusivity(unchecked) var value: (any Sendable)?
     /// Waiter ids for the registered value, for `noMoreDependents()` and for the end.
-    var readyWaiters = InlineList<Int>()
-    var noUsersWaiters = InlineList<Int>()
-    var endWaiters = InlineList<Int>()
-    var graceDeadline: Duration?
-    var graceTimerRunning = false
-    var cancelReason: CancelReason?
+    @exclusivity(unchecked) var readyWaiters = InlineList<Int>()
+    @exclusivity(unchecked) var noUsersWaiters = InlineList<Int>()
+    @exclusivity(unchecked) var endWaiters = InlineList<Int>()
+    @exclusivity(unchecked) var graceDeadline: Duration?
+    @exclusivity(unchecked) var graceTimerRunning = false
+    @exclusivity(unchecked) var cancelReason: CancelReason?
     /// Whether the registry cancelled this service (its task may not have started yet).
-    var cancelled = false
+    @exclusivity(unchecked) var cancelled = false
     /// The task running this service's factory, once its launch has returned (see
     /// ``RegistryState/track(_:of:)``).
-    var task: Task<Void, Never>?
+    @exclusivity(unchecked) var task: Task<Void, Never>?
     /// Tasks spawned in this service that have not ended, by id; `nil` until one starts.
-    var spawned: [Int: TaskCanceller?] = [:]
+    @exclusivity(unchecked) var spawned: [Int: TaskCanceller?] = [:]
     /// Errors thrown by this service's spawned tasks.
-    var spawnErrors: [any Error] = []
+    @exclusivity(unchecked) var spawnErrors: [any Error] = []
     /// Set when the factory has returned: no more spawns, the rest get cancelled.
-    var spawnClosed = false
+    @exclusivity(unchecked) var spawnClosed = false
     /// The service's task, waiting for its last spawned task to end.
-    var spawnDrain: UnsafeContinuation<Void, Never>?
+    @exclusivity(unchecked) var spawnDrain: UnsafeContinuation<Void, Never>?
     /// Set when the node leaves the graph: a scope holding it has ended.
-    var isRemoved = false
+    @exclusivity(unchecked) var isRemoved = false
     /// Whether the caller that started this service has yet to take its outcome (see
-    /// ``ScopeRegistry/awaitStart(of:by:)``); a failure before register is then kept in
+    /// ``ScopeRegistry/awaitStart(of:task:by:)``); a failure before register is then kept in
     /// ``startFailure`` for it.
-    var starterPending = false
+    @exclusivity(unchecked) var starterPending = false
     /// The error the service failed with before registering, for its starter.
-    var startFailure: (any Error)?
+    @exclusivity(unchecked) var startFailure: (any Error)?
     /// How many services were started one from the other to reach this scope: 0 for the
     /// root body, a service's user's plus one, a usage block's owner's.
     let startDepth: Int

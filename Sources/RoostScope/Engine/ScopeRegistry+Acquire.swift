@@ -7,43 +7,22 @@ extension ScopeRegistry {
         factory: @escaping @Sendable (ServiceContext<Value>) async throws -> Void
     ) async throws -> Value {
         while true {
-            // Fast path: the service is ready (sets `ready`), or it does not run yet and this
-            // caller starts it (sets `started`); otherwise the slow path waits.
-            var ready: Value?
-            var started: NodeState?
-            let needsSlowPath = try withState { state throws(ScopeError) -> Bool in
-                guard let userNode = state.live(user) else { throw ScopeError(.scopeEnded(user.name)) }
-                guard let node = state.byName[name] else {
-                    // A cancelled caller takes the slow path, which throws `CancellationError`.
-                    if Task.isCancelled { return true }
-                    started = state.addService(name, user: userNode, keepAlive: keepAlive, registry: self)
-                    return false
-                }
-                guard node.phase == .ready, let value = node.value else { return true }
-                guard let typed = value as? Value else {
-                    throw ScopeError(
-                        .typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
-                }
-                if let held = userNode.requires.index(forKey: node.id) {
-                    // Already a user: no new edge, so no new cycle.
-                    userNode.requires.values[held] += 1
-                    node.users.add(user.id)
-                } else if let cycle = state.cyclePath(requester: user.id, target: node.id) {
-                    throw ScopeError(.cycle(cycle))
-                } else {
-                    state.addUse(userNode: userNode, targetNode: node)
-                }
-                ready = typed
-                return false
-            }
-            if let started {
+            // Fast path: the service is ready, or it does not run yet and this caller
+            // starts it; otherwise the slow path waits.
+            switch try withState({ state throws(ScopeError) in
+                try state.acquireFast(name, by: user, keepAlive: keepAlive, registry: self) { $0 is Value }
+            }) {
+            case .ready(let value):
+                guard let typed = value as? Value else { preconditionFailure("the fast path checked the type") }
+                return typed
+            case .mismatch(let value):
+                throw ScopeError(.typeMismatch(service: name, expected: "\(Value.self)", actual: "\(type(of: value))"))
+            case .started(let started):
                 // Launched once the lock is free: the service may take it at once.
                 let task = launch(Scope(registry: self, node: started), factory: factory)
                 return try await awaitStart(of: started, task: task, by: user)
-            }
-            guard needsSlowPath else {
-                guard let ready else { preconditionFailure("the fast path sets the value when it takes it") }
-                return ready
+            case .wait:
+                break
             }
             let waiterID = makeWaiterID()
 
@@ -146,7 +125,46 @@ extension ScopeRegistry {
     }
 }
 
+/// What the first locked pass of an acquire found.
+enum FastAcquire: Sendable {
+    /// The service is ready; the caller now uses it.
+    case ready(any Sendable)
+    /// The service is ready but its value is not of the type asked for; no use was taken.
+    case mismatch(any Sendable)
+    /// The service did not run; it was added for the caller to launch.
+    case started(NodeState)
+    /// The service is starting or stopping: wait (the slow path).
+    case wait
+}
+
 extension RegistryState {
+    /// The first locked pass of an acquire, which settles it unless the caller has to wait.
+    /// Not generic, so that it needs no type metadata at run time: `matches` tells whether a
+    /// registered value is of the type the caller asked for.
+    mutating func acquireFast(
+        _ name: String, by user: Scope, keepAlive: Duration?, registry: ScopeRegistry,
+        matches: (any Sendable) -> Bool
+    ) throws(ScopeError) -> FastAcquire {
+        guard let userNode = live(user) else { throw ScopeError(.scopeEnded(user.name)) }
+        guard let node = byName[name] else {
+            // A cancelled caller takes the slow path, which throws `CancellationError`.
+            if Task.isCancelled { return .wait }
+            return .started(addService(name, user: userNode, keepAlive: keepAlive, registry: registry))
+        }
+        guard node.phase == .ready, let value = node.value else { return .wait }
+        guard matches(value) else { return .mismatch(value) }
+        if let held = userNode.requires.index(forKey: node.id) {
+            // Already a user: no new edge, so no new cycle.
+            userNode.requires.values[held] += 1
+            node.users.add(user.id)
+        } else if let cycle = cyclePath(requester: user.id, target: node.id) {
+            throw ScopeError(.cycle(cycle))
+        } else {
+            addUse(userNode: userNode, targetNode: node)
+        }
+        return .ready(value)
+    }
+
     /// The part of an acquire that may have to wait, run with the caller's continuation.
     /// Returns the node of a service it added to the graph, which the caller starts once
     /// the lock is released.

@@ -41,16 +41,16 @@ final class ScopeRegistry: Sendable {
     /// Runs `body` with the graph locked, then carries out what it deferred: resuming the
     /// tasks it woke and cancelling the tasks it asked to cancel (see ``DeferredAction``).
     func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
-        let (result, deferred) = state.withLock { state -> (Result<R, E>, InlineList<DeferredAction>?) in
+        let (result, deferred) = state.withLock { state -> (Result<R, E>, InlineList<DeferredAction>) in
             let result: Result<R, E>
             do throws(E) {
                 result = .success(try body(&state))
             } catch {
                 result = .failure(error)
             }
-            return (result, state.pendingActions.isEmpty ? nil : state.pendingActions.takeAll())
+            return (result, state.pendingActions.takeAll())
         }
-        deferred?.forEach { $0.run() }
+        if !deferred.isEmpty { deferred.forEach { $0.run() } }
         return try result.get()
     }
 
