@@ -47,9 +47,68 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
                 return RedisArgument.writeCRLF(into: out, at: index)
             }
         case .double(let value):
-            var text: String
-            if value == .infinity { text = "inf" } else if value == -.infinity { text = "-inf" } else { text = "\(value)" }
+            var text = RedisArgument.text(of: value)
             text.withUTF8 { RedisArgument.writeBulk(UnsafeRawBufferPointer($0), into: &buffer) }
+        }
+    }
+
+    /// A double in Redis's notation.
+    @usableFromInline
+    static func text(of value: Double) -> String {
+        if value == .infinity { return "inf" }
+        if value == -.infinity { return "-inf" }
+        return "\(value)"
+    }
+
+    /// The bytes the argument takes on the wire, framing included; `nil` for a double,
+    /// whose length is known only once it is formatted.
+    @inlinable
+    var encodedLength: Int? {
+        let payload: Int
+        switch self {
+        case .string(let string): payload = string.utf8.count
+        case .bytes(let bytes): payload = bytes.readableBytes
+        case .integer(let value): payload = RedisArgument.decimalLength(value)
+        case .double: return nil
+        }
+        return 1 + RedisArgument.decimalLength(Int64(payload)) + 2 + payload + 2
+    }
+
+    /// Writes the argument at `index` of `out`, which has room for ``encodedLength``
+    /// bytes, and returns the index after it. Not for doubles.
+    @inlinable
+    func write(into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
+        switch self {
+        case .string(let string):
+            let count = string.utf8.count
+            var position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
+            let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
+                UnsafeMutableRawBufferPointer(rebasing: out[position..<position + count]).copyMemory(
+                    from: UnsafeRawBufferPointer(utf8))
+            }
+            if copied == nil {
+                for byte in string.utf8 {
+                    out[position] = byte
+                    position += 1
+                }
+            } else {
+                position += count
+            }
+            return RedisArgument.writeCRLF(into: out, at: position)
+        case .bytes(let bytes):
+            let count = bytes.readableBytes
+            let position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
+            bytes.withUnsafeReadableBytes { payload in
+                UnsafeMutableRawBufferPointer(rebasing: out[position..<position + count]).copyMemory(from: payload)
+            }
+            return RedisArgument.writeCRLF(into: out, at: position + count)
+        case .integer(let value):
+            let length = RedisArgument.decimalLength(value)
+            var position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(length), into: out, at: index)
+            position = RedisArgument.writeDecimal(value, length: length, into: out, at: position)
+            return RedisArgument.writeCRLF(into: out, at: position)
+        case .double:
+            preconditionFailure("a double has no length before it is formatted")
         }
     }
 

@@ -4,7 +4,9 @@ import NIOCore
 /// The NIO side of a connection: decodes replies, matches them to requests through
 /// ``RedisConnectionStateMachine``, and executes the machine's actions.
 ///
-/// Every method runs on the channel's event loop.
+/// Every method runs on the channel's event loop. That one thread is also why its state
+/// skips the run-time exclusivity checks (`@exclusivity(unchecked)`): no two accesses can
+/// overlap, and no method holds one property open across a call that touches it again.
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -23,16 +25,16 @@ final class RedisChannelHandler: ChannelInboundHandler {
         func fail(_ error: any Error) { batch.complete(index, with: .failure(error)) }
     }
 
-    private var stateMachine = RedisConnectionStateMachine<Request>()
-    private var decoder: NIOSingleStepByteToMessageProcessor<RESPDecoder>
-    private var context: ChannelHandlerContext?
-    private var flushPending = false
+    @exclusivity(unchecked) private var stateMachine = RedisConnectionStateMachine<Request>()
+    @exclusivity(unchecked) private var decoder: NIOSingleStepByteToMessageProcessor<RESPDecoder>
+    @exclusivity(unchecked) private var context: ChannelHandlerContext?
+    @exclusivity(unchecked) private var flushPending = false
     /// One timer for the whole connection, set for the earliest deadline known when it was
     /// armed. Answered commands leave it alone: when it fires it gives up the overdue
     /// commands and re-arms for the earliest deadline left, so a command costs no timer of
     /// its own.
-    private var deadlineTimer: Scheduled<Void>?
-    private var timerDeadline: NIODeadline?
+    @exclusivity(unchecked) private var deadlineTimer: Scheduled<Void>?
+    @exclusivity(unchecked) private var timerDeadline: NIODeadline?
     private let address: String
     private let onPush: (RESPValue) -> Void
     private let logger: Logger
@@ -215,13 +217,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
 ///
 /// `@unchecked Sendable`: the caller creates it and afterwards only reads ``promise``'s
 /// future; the outcomes are recorded only on the connection's event loop, through the
-/// channel handler, so the mutable state is never touched from two threads.
+/// channel handler, so the mutable state is never touched from two threads; for the same
+/// reason it skips run-time exclusivity checks.
 final class PipelineBatch: @unchecked Sendable {
     /// The commands, in the order they were written (their names go into errors).
     let commands: [RedisCommand]
     let promise: EventLoopPromise<[Result<RESPValue, any Error>]>
-    private var results: [Result<RESPValue, any Error>]
-    private var remaining: Int
+    @exclusivity(unchecked) private var results: [Result<RESPValue, any Error>]
+    @exclusivity(unchecked) private var remaining: Int
 
     init(_ commands: [RedisCommand], promise: EventLoopPromise<[Result<RESPValue, any Error>]>) {
         self.commands = commands

@@ -39,6 +39,25 @@ struct RedisCommandTests {
         #expect(Array(buffer.readableBytesView) == Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\n".utf8) + [0, 13, 10, 255, 13, 10])
     }
 
+    @Test("a command written in one pass equals one written argument by argument, also after other commands")
+    func onePassEqualsEach() {
+        let large = String(repeating: "é", count: 40_000)
+        let commands = [
+            RedisCommand("SET", "k", .string(large), "PX", 500),
+            RedisCommand("HSET", "h", .bytes(ByteBuffer(bytes: [0, 255])), .integer(-12)),
+            RedisCommand("ZADD", "z", 1.5, "m"),  // a double: written argument by argument
+            RedisCommand("PING"),
+        ]
+        var onePass = ByteBuffer()
+        var each = ByteBuffer()
+        for command in commands {
+            command.encode(into: &onePass)
+            command.encodeEach(into: &each)
+        }
+        #expect(onePass == each)
+        #expect(onePass.readableBytes > 80_000)
+    }
+
     @Test("an encoded command decodes back to the same strings")
     func roundTrip() throws {
         let command = RedisCommand("HSET", "h", "field", 42, .bytes(ByteBuffer(string: "v")))
