@@ -35,6 +35,9 @@ struct MySQLPacket: Sendable, Equatable {
     static func write(payload: ByteBuffer, sequenceID: UInt8, into out: inout ByteBuffer) -> UInt8 {
         var payload = payload
         var sequenceID = sequenceID
+        // Room for every frame's 4-byte header at once, so the frames are copied in without
+        // the buffer growing on the way.
+        out.reserveCapacity(minimumWritableBytes: payload.readableBytes + 4 * (payload.readableBytes / maximumFramePayload + 1))
         while true {
             let length = min(payload.readableBytes, maximumFramePayload)
             out.writeMySQLUInt24(UInt32(length))

@@ -80,6 +80,22 @@ public struct MySQLParameter: Sendable, Hashable {
     }
 
     /// Writes the value (nothing for NULL, which lives in the NULL bitmap).
+    /// The most bytes ``encodeValue(into:)`` writes (a length prefix counts as its
+    /// largest, 9 bytes), to size the statement's buffer once.
+    var encodedLengthBound: Int {
+        switch storage {
+        case .null: 0
+        case .int, .unsigned, .double: 8
+        case .float: 4
+        case .bool: 1
+        case .string(let value): 9 + value.utf8.count
+        case .bytes(let value): 9 + value.readableBytes
+        case .decimal(let value): 9 + value.utf8.count
+        case .dateTime: 12
+        case .time: 13
+        }
+    }
+
     func encodeValue(into buffer: inout ByteBuffer) {
         switch storage {
         case .null: break
@@ -115,16 +131,23 @@ public struct MySQLParameter: Sendable, Hashable {
 /// The body of `COM_STMT_EXECUTE`.
 enum MySQLExecutePayload {
     static func encode(statementID: UInt32, parameters: [MySQLParameter], into buffer: inout ByteBuffer) {
+        // One allocation for the whole payload: header, null bitmap, types, values.
+        let bitmapBytes = (parameters.count + 7) / 8
+        buffer.reserveCapacity(
+            minimumWritableBytes: 10 + bitmapBytes + 1 + 2 * parameters.count
+                + parameters.reduce(0) { $0 + $1.encodedLengthBound })
         buffer.writeInteger(UInt8(0x17))
         buffer.writeMySQLInteger(statementID)
         buffer.writeInteger(UInt8(0))  // CURSOR_TYPE_NO_CURSOR
         buffer.writeMySQLInteger(UInt32(1))  // iteration count
         guard !parameters.isEmpty else { return }
-        var bitmap = [UInt8](repeating: 0, count: (parameters.count + 7) / 8)
-        for (index, parameter) in parameters.enumerated() where parameter.isNull {
-            bitmap[index / 8] |= 1 << UInt8(index % 8)
+        for byteIndex in 0..<bitmapBytes {
+            var bits: UInt8 = 0
+            for bit in 0..<8 where byteIndex * 8 + bit < parameters.count && parameters[byteIndex * 8 + bit].isNull {
+                bits |= 1 << UInt8(bit)
+            }
+            buffer.writeInteger(bits)
         }
-        buffer.writeBytes(bitmap)
         buffer.writeInteger(UInt8(1))  // new-params-bound: types follow
         for parameter in parameters {
             let wire = parameter.wireType

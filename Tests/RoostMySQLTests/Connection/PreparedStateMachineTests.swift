@@ -158,6 +158,17 @@ struct PreparedStateMachineTests {
         #expect(bytes(payload) == expected)
     }
 
+    @Test func nullBitmapSpansSeveralBytes() {
+        var parameters = [MySQLParameter](repeating: .int(7), count: 10)
+        for index in [0, 7, 8] { parameters[index] = .null }
+        var payload = ByteBuffer()
+        MySQLExecutePayload.encode(statementID: 2, parameters: parameters, into: &payload)
+        let all = bytes(payload)
+        #expect(Array(all[10..<12]) == [0b1000_0001, 0b0000_0001])
+        #expect(all[12] == 1)
+        #expect(all.count == 10 + 2 + 1 + 2 * 10 + 8 * 7)
+    }
+
     @Test func statementCacheEvictsLeastRecentlyUsed() {
         var cache = MySQLStatementCache(capacity: 2)
         func statement(_ id: UInt32) -> MySQLPreparedStatement { MySQLPreparedStatement(id: id, parameterCount: 0, columns: []) }
