@@ -1,3 +1,4 @@
+import RoostCore
 import Synchronization
 
 /// One acquisition of a ``DistributedLock``: the proof of ownership that release, extend
@@ -64,14 +65,10 @@ public final class LockLease: Sendable {
         self.ttl = ttl
     }
 
-    /// A new random token: 128 bits from the system's secure generator, as 32 hex digits.
+    /// A new random token: 128 bits from the system's secure generator, as 32 hex digits
+    /// (``SecureRandomGenerator/hexToken()``).
     public static func randomToken() -> String {
-        var random = SystemRandomNumberGenerator()
-        func hex(_ value: UInt64) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }
-        return hex(random.next()) + hex(random.next())
+        SecureRandomGenerator.hexToken()
     }
 
     /// Where the lease is now.
