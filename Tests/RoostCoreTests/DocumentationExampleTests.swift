@@ -13,7 +13,9 @@ import Testing
 
         let requestID = UUIDv7Generator.shared.next()
         let orderID = try SnowflakeGenerator(workerID: 7).next()
+        let token = SecureRandomGenerator.hexToken()  // 128 random bits as 32 hex digits
         #expect(requestID.uuidString.dropFirst(14).first == "7")
+        #expect(token.utf8.count == 32)
 
         // Short codes and RFC 4648 encodings.
         let code = Radix.base62.encode(UInt64(orderID))
