@@ -31,7 +31,7 @@ struct TestDatabase: Sendable {
         case .postgres, .mysql:
             let server: TestServer = engine == .postgres ? .postgres : .mysql
             let serverURL = try DatabaseURL(server.url().absoluteString)
-            let admin = try await DatabaseClient.open(serverURL)
+            let admin = try await Self.openAdmin(serverURL)
             if engine == .mysql {
                 try await admin.execute("CREATE DATABASE \(ident: name) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
             } else {
@@ -40,7 +40,7 @@ struct TestDatabase: Sendable {
             try await admin.close()
             let url = serverURL.changingAddress { $0.database = name }
             return TestDatabase(engine: engine, url: url) {
-                let admin = try await DatabaseClient.open(serverURL)
+                let admin = try await Self.openAdmin(serverURL)
                 if engine == .mysql {
                     try await admin.execute("DROP DATABASE \(ident: name)")
                 } else {
@@ -55,6 +55,14 @@ struct TestDatabase: Sendable {
                 engine: .sqlite, location: .sqliteFile(path: directory.appendingPathComponent("test.db").path))
             return TestDatabase(engine: engine, url: url) { try FileManager.default.removeItem(at: directory) }
         }
+    }
+
+    /// A client on the server's own database, to create and drop test databases. Every
+    /// suite opens one at the same moment when the run starts; on a loaded runner a new
+    /// PostgreSQL backend (fork and SCRAM) can take longer than the default 10 s pool
+    /// wait, which is not what these tests are about.
+    static func openAdmin(_ url: DatabaseURL) async throws -> DatabaseClient {
+        try await DatabaseClient.open(url) { $0.poolTimeout = .seconds(60) }
     }
 
     /// The URL as text with its password, for another process (``DatabaseURL/description`` hides it).
@@ -153,7 +161,7 @@ extension TestDatabase {
         url.options.maxConnections = 2
         let db = try await DatabaseClient.open(url)
         try await db.execute("CREATE TABLE t (id INTEGER)")
-        let admin = try await DatabaseClient.open(try DatabaseURL(server.url().absoluteString))
+        let admin = try await Self.openAdmin(try DatabaseURL(server.url().absoluteString))
         try await endSessions(admin, url.database ?? "")
         try await admin.close()
         var failures = 0
