@@ -37,7 +37,8 @@ struct MySQLPacket: Sendable, Equatable {
         var sequenceID = sequenceID
         // Room for every frame's 4-byte header at once, so the frames are copied in without
         // the buffer growing on the way.
-        out.reserveCapacity(minimumWritableBytes: payload.readableBytes + 4 * (payload.readableBytes / maximumFramePayload + 1))
+        let frames = payload.readableBytes / maximumFramePayload + 1
+        out.reserveCapacity(minimumWritableBytes: payload.readableBytes + 4 * frames)
         while true {
             let length = min(payload.readableBytes, maximumFramePayload)
             out.writeMySQLUInt24(UInt32(length))

@@ -79,7 +79,6 @@ public struct MySQLParameter: Sendable, Hashable {
         }
     }
 
-    /// Writes the value (nothing for NULL, which lives in the NULL bitmap).
     /// The most bytes ``encodeValue(into:)`` writes (a length prefix counts as its
     /// largest, 9 bytes), to size the statement's buffer once.
     var encodedLengthBound: Int {
@@ -96,6 +95,7 @@ public struct MySQLParameter: Sendable, Hashable {
         }
     }
 
+    /// Writes the value (nothing for NULL, which lives in the NULL bitmap).
     func encodeValue(into buffer: inout ByteBuffer) {
         switch storage {
         case .null: break
