@@ -33,23 +33,7 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
     /// buffer's storage, so a pipeline of many small commands costs little to encode.
     @inlinable
     public func encode(into buffer: inout ByteBuffer) {
-        switch self {
-        case .string(let string):
-            var string = string
-            string.withUTF8 { RedisArgument.writeBulk(UnsafeRawBufferPointer($0), into: &buffer) }
-        case .bytes(let bytes):
-            bytes.withUnsafeReadableBytes { RedisArgument.writeBulk($0, into: &buffer) }
-        case .integer(let value):
-            let length = RedisArgument.decimalLength(value)
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length + RedisArgument.framing) { out in
-                var index = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(length), into: out, at: 0)
-                index = RedisArgument.writeDecimal(value, length: length, into: out, at: index)
-                return RedisArgument.writeCRLF(into: out, at: index)
-            }
-        case .double(let value):
-            var text = RedisArgument.text(of: value)
-            text.withUTF8 { RedisArgument.writeBulk(UnsafeRawBufferPointer($0), into: &buffer) }
-        }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: encodedLength) { out in write(into: out, at: 0) }
     }
 
     /// A double in Redis's notation.
@@ -60,41 +44,28 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
         return "\(value)"
     }
 
-    /// The bytes the argument takes on the wire, framing included; `nil` for a double,
-    /// whose length is known only once it is formatted.
+    /// The bytes the argument takes on the wire, framing included.
     @inlinable
-    var encodedLength: Int? {
+    var encodedLength: Int {
         let payload: Int
         switch self {
         case .string(let string): payload = string.utf8.count
         case .bytes(let bytes): payload = bytes.readableBytes
         case .integer(let value): payload = RedisArgument.decimalLength(value)
-        case .double: return nil
+        case .double(let value): payload = RedisArgument.text(of: value).utf8.count
         }
         return 1 + RedisArgument.decimalLength(Int64(payload)) + 2 + payload + 2
     }
 
     /// Writes the argument at `index` of `out`, which has room for ``encodedLength``
-    /// bytes, and returns the index after it. Not for doubles.
+    /// bytes, and returns the index after it.
     @inlinable
     func write(into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
         switch self {
         case .string(let string):
-            let count = string.utf8.count
-            var position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
-            let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
-                UnsafeMutableRawBufferPointer(rebasing: out[position..<position + count]).copyMemory(
-                    from: UnsafeRawBufferPointer(utf8))
-            }
-            if copied == nil {
-                for byte in string.utf8 {
-                    out[position] = byte
-                    position += 1
-                }
-            } else {
-                position += count
-            }
-            return RedisArgument.writeCRLF(into: out, at: position)
+            return RedisArgument.writeBulk(string, into: out, at: index)
+        case .double(let value):
+            return RedisArgument.writeBulk(RedisArgument.text(of: value), into: out, at: index)
         case .bytes(let bytes):
             let count = bytes.readableBytes
             let position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
@@ -107,28 +78,34 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
             var position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(length), into: out, at: index)
             position = RedisArgument.writeDecimal(value, length: length, into: out, at: position)
             return RedisArgument.writeCRLF(into: out, at: position)
-        case .double:
-            preconditionFailure("a double has no length before it is formatted")
         }
+    }
+
+    /// Writes `string`'s UTF-8 as a bulk string at `index` of `out` and returns the index
+    /// after it.
+    @usableFromInline
+    static func writeBulk(_ string: String, into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
+        let count = string.utf8.count
+        var position = writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
+        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            UnsafeMutableRawBufferPointer(rebasing: out[position..<position + count]).copyMemory(
+                from: UnsafeRawBufferPointer(utf8))
+        }
+        if copied == nil {
+            for byte in string.utf8 {
+                out[position] = byte
+                position += 1
+            }
+        } else {
+            position += count
+        }
+        return writeCRLF(into: out, at: position)
     }
 
     /// The most bytes a bulk string adds around its payload: `$`, a length of up to 20
     /// digits, and two line ends.
     @inlinable
     static var framing: Int { 1 + 20 + 2 + 2 }
-
-    /// Writes `payload` as a bulk string.
-    @usableFromInline
-    static func writeBulk(_ payload: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.count + framing) { out in
-            var index = writeLine(prefix: UInt8(ascii: "$"), Int64(payload.count), into: out, at: 0)
-            if !payload.isEmpty {
-                UnsafeMutableRawBufferPointer(rebasing: out[index..<index + payload.count]).copyMemory(from: payload)
-                index += payload.count
-            }
-            return writeCRLF(into: out, at: index)
-        }
-    }
 
     /// Writes `<prefix><value>\r\n` (a bulk header, an array header) at `index` of `out`,
     /// which has room for it, and returns the index after it.

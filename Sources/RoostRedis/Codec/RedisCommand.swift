@@ -33,33 +33,18 @@ public struct RedisCommand: Hashable, Sendable, CustomStringConvertible {
 
     /// Appends the command to `buffer` as a RESP array of bulk strings.
     ///
-    /// The whole command is written with one capacity check when its length is known up
-    /// front (every argument but a double), so a pipeline of small commands costs little
-    /// to encode.
+    /// The whole command is written with one capacity check, so a pipeline of small
+    /// commands costs little to encode.
     @inlinable
     public func encode(into buffer: inout ByteBuffer) {
         let name = RedisArgument.string(name)
-        var total = RedisArgument.framing + (name.encodedLength ?? 0)
-        for argument in arguments {
-            guard let length = argument.encodedLength else { return encodeEach(into: &buffer) }
-            total += length
-        }
+        let total = arguments.reduce(RedisArgument.framing + name.encodedLength) { $0 + $1.encodedLength }
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
             var index = RedisArgument.writeLine(prefix: UInt8(ascii: "*"), Int64(arguments.count + 1), into: out, at: 0)
             index = name.write(into: out, at: index)
             for argument in arguments { index = argument.write(into: out, at: index) }
             return index
         }
-    }
-
-    /// Appends the command argument by argument.
-    @usableFromInline
-    func encodeEach(into buffer: inout ByteBuffer) {
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: RedisArgument.framing) { out in
-            RedisArgument.writeLine(prefix: UInt8(ascii: "*"), Int64(arguments.count + 1), into: out, at: 0)
-        }
-        RedisArgument.string(name).encode(into: &buffer)
-        for argument in arguments { argument.encode(into: &buffer) }
     }
 
     /// The command as text, with credentials replaced by `<redacted>` (the arguments of

@@ -99,8 +99,10 @@ extension DatabaseExecutor {
 
     /// The rows `query` returns on `database`, which runs it directly (no SQLKit builder
     /// around it).
-    static func rows(of query: any SQLExpression, on database: any SQLDatabase) async throws -> [any SQLRow] {
-        let rows = CollectedRows(onlyFirst: false)
+    static func rows(
+        of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
+    ) async throws -> [any SQLRow] {
+        let rows = CollectedRows(onlyFirst: onlyFirst)
         try await database.execute(sql: query) { rows.keep($0) }
         return rows.kept
     }
@@ -108,9 +110,7 @@ extension DatabaseExecutor {
     /// The first row `query` returns on `database`, which runs it directly; no `LIMIT` is
     /// added (add one when many rows may match).
     static func firstRow(of query: any SQLExpression, on database: any SQLDatabase) async throws -> (any SQLRow)? {
-        let rows = CollectedRows(onlyFirst: true)
-        try await database.execute(sql: query) { rows.keep($0) }
-        return rows.kept.first
+        try await rows(of: query, on: database, onlyFirst: true).first
     }
 
     /// The INSERT of `row` into `table`: its text from the client's cache when the table

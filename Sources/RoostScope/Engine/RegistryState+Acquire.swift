@@ -24,7 +24,8 @@ extension RegistryState {
         guard let node = byName[name] else {
             // A cancelled caller takes the slow path, which throws `CancellationError`.
             if Task.isCancelled { return .wait }
-            return .started(addService(name, user: userNode, keepAlive: keepAlive, registry: registry))
+            return .started(
+                addService(name, user: userNode, keepAlive: keepAlive, starterTakesOutcome: true, registry: registry))
         }
         guard node.phase == .ready, let value = node.value else { return .wait }
         guard matches(value) else { return .mismatch(value) }
@@ -81,8 +82,7 @@ extension RegistryState {
             return nil
         }
 
-        let node = addService(name, user: userNode, keepAlive: keepAlive, registry: registry)
-        node.starterPending = false
+        let node = addService(name, user: userNode, keepAlive: keepAlive, starterTakesOutcome: false, registry: registry)
         waiters[waiterID] = Waiter(target: node.id, user: user.id, holdsEdge: true, continuation: .acquire(continuation))
         node.readyWaiters.append(waiterID)
         return node
@@ -96,14 +96,17 @@ extension RegistryState {
         if node.cancelled { pendingActions.append(.cancelService(task)) }
     }
 
-    /// Adds a new service used by `userNode`, for that caller to launch.
+    /// Adds a new service used by `userNode`, for that caller to launch. With
+    /// `starterTakesOutcome`, the caller reads the outcome itself afterwards instead of
+    /// waiting as a waiter (see ``NodeState/starterPending``).
     mutating func addService(
-        _ name: String, user userNode: NodeState, keepAlive: Duration?, registry: ScopeRegistry
+        _ name: String, user userNode: NodeState, keepAlive: Duration?, starterTakesOutcome: Bool,
+        registry: ScopeRegistry
     ) -> NodeState {
         let node = NodeState(
             id: makeNodeID(), name: name, kind: .service, owner: nil, mailbox: nil, keepAlive: keepAlive,
             startDepth: userNode.startDepth + 1)
-        node.starterPending = true
+        node.starterPending = starterTakesOutcome
         nodes[node.id] = node
         byName[name] = node
         liveServices += 1

@@ -9,7 +9,7 @@ final class ScopeMailbox: Sendable {
     enum Job: Sendable {
         /// Run the operation as a child task of the scope.
         case spawn(@Sendable () async throws -> Void)
-        /// Run a task that reports its own outcome (the root runs services' spawned tasks so).
+        /// Run a task that reports its own outcome (the tasks services spawn run this way).
         case start(@Sendable () async -> Void)
         /// Cancel everything running in the scope.
         case cancel

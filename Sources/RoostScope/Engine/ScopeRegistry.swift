@@ -50,7 +50,7 @@ final class ScopeRegistry: Sendable {
             }
             return (result, state.pendingActions.takeAll())
         }
-        if !deferred.isEmpty { deferred.forEach { $0.run() } }
+        deferred.forEach { $0.run() }
         return try result.get()
     }
 
