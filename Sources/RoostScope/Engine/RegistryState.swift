@@ -119,8 +119,8 @@ final class NodeState: @unchecked Sendable {
     let name: String
     let kind: NodeKind
     let owner: NodeID?
-    /// The job queue of the root body or a usage block. Services run their factory in the
-    /// task the root started for them and have none: see ``task`` and ``spawned``.
+    /// The job queue of the root body or a usage block. Services run their factory in a
+    /// task of their own and have none: see ``task`` and ``spawned``.
     let mailbox: ScopeMailbox?
     let keepAlive: Duration?
     @exclusivity(unchecked) var phase: ServicePhase
