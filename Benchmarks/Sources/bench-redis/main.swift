@@ -2,25 +2,30 @@ import Foundation
 import RoostRedis
 
 // SET or GET throughput with N clients (one connection each) and a pipeline depth,
-// the shape redis-benchmark measures, on pooled connections. Prints {"ops_per_second": ...}.
-// Usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get [held|lease]
-// held (the default): each client holds one pooled connection for the whole run;
-// lease: each command leases a connection from the pool (`pool.send`), depth 1 only.
+// on pooled connections. Prints {"ops_per_second": ...}.
+// Usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get [held|send|lease]
+// held (the default): each client holds one pooled connection for the whole run, the
+// shape redis-benchmark measures;
+// send: each command is `pool.send`, on the pool's shared connections (depth 1 only);
+// lease: each command is `pool.send` with sharing off, so it leases a connection of its
+// own for its round trip (depth 1 only).
 
 let arguments = CommandLine.arguments
 guard arguments.count == 6 || arguments.count == 7, let clients = Int(arguments[2]), let depth = Int(arguments[3]),
     let requests = Int(arguments[4])
 else {
-    FileHandle.standardError.write(Data("usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get [held|lease]\n".utf8))
+    FileHandle.standardError.write(Data("usage: bench-redis URL CLIENTS PIPELINE REQUESTS set|get [held|send|lease]\n".utf8))
     exit(2)
 }
-let leasePerCommand = arguments.count == 7 && arguments[6] == "lease"
+let mode = arguments.count == 7 ? arguments[6] : "held"
+let sendPerCommand = mode == "send" || mode == "lease"
 let configuration = try RedisConnectionConfiguration(url: arguments[1])
 let operation = arguments[5]
 let value = String(repeating: "x", count: 3)  // redis-benchmark's default payload size
 var poolConfiguration = RedisPoolConfiguration(connection: configuration)
 poolConfiguration.minimumConnections = clients
 poolConfiguration.maximumConnections = clients
+if mode == "lease" { poolConfiguration.sharedConnections = 0 }
 let pool = RedisConnectionPool(configuration: poolConfiguration)
 
 let batchesPerClient = requests / clients / depth
@@ -28,12 +33,12 @@ let seconds = try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await pool.run() }
     defer { group.cancelAll() }
     _ = try await pool.send(RedisCommand("SET", "key:__rand_int__", .string(value)))
-    // Each client holds one pooled connection for the whole run, as redis-benchmark's
-    // clients do.
+    // Each client sends through the pool, or holds one pooled connection for the whole
+    // run as redis-benchmark's clients do.
     @Sendable func client(batches: Int) async throws {
         let command = operation == "get"
             ? RedisCommand("GET", "key:__rand_int__") : RedisCommand("SET", "key:__rand_int__", .string(value))
-        if leasePerCommand {
+        if sendPerCommand {
             for _ in 0..<batches { try await pool.send(command) }
             return
         }

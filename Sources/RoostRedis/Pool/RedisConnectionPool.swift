@@ -31,6 +31,7 @@ public final class RedisConnectionPool: Service {
     public let configuration: RedisPoolConfiguration
     private let pool: Pool
     private let parked: ParkedLeases<PooledRedisConnection>
+    private let shared: SharedRedisConnections
 
     /// Creates a pool; no connection opens before ``run()`` starts.
     public init(
@@ -50,6 +51,9 @@ public final class RedisConnectionPool: Service {
             system: "redis", name: "Redis", keepAlive: "PING", server: connectionConfiguration.address, logger: logger,
             instrumentation: connectionConfiguration.instrumentation)
         self.parked = ParkedLeases(observer: observer) { $0.connection.isOpen }
+        // At least one connection stays for `withConnection`.
+        self.shared = SharedRedisConnections(
+            count: min(configuration.sharedConnections, max(1, configuration.maximumConnections) - 1))
         self.pool = Pool(
             configuration: poolConfiguration,
             idGenerator: ConnectionIDGenerator(),
@@ -70,7 +74,20 @@ public final class RedisConnectionPool: Service {
     /// Maintains the connections until the task is cancelled, then closes them all.
     public func run() async throws {
         let pool = self.pool
-        await parked.run(pool: { await pool.run() }, forceShutdown: { pool.triggerForceShutdown() })
+        await withTaskCancellationHandler {
+            await parked.run(pool: { await pool.run() }) {
+                self.stopSharing()
+                pool.triggerForceShutdown()
+            }
+        } onCancel: {
+            stopSharing()
+        }
+        stopSharing()
+    }
+
+    /// Gives the shared connections back; from now on every command leases its own.
+    private func stopSharing() {
+        for lease in shared.close() { parked.park(lease) }
     }
 
     /// Leases a connection for the duration of `body`, then returns it to the pool.
@@ -96,9 +113,49 @@ public final class RedisConnectionPool: Service {
         return try await withTaskExecutorPreference(connection.taskExecutor) { try await body(connection) }
     }
 
-    /// Sends one command on a pooled connection.
+    /// Sends one command, on a connection that other callers share
+    /// (``RedisPoolConfiguration/sharedConnections``) when the command allows it.
+    ///
+    /// Commands from many tasks then travel pipelined on a few connections, which costs
+    /// the server and the client far fewer system calls than a connection per caller. A
+    /// command that blocks or that changes or depends on its connection's state (`BLPOP`,
+    /// `SELECT`, `MULTI`, `SUBSCRIBE`, `CLIENT` …) goes on a connection leased for it
+    /// alone, as does every command when sharing is off.
+    ///
+    /// Throws ``RedisPoolError`` when no connection can be had within the lease timeout,
+    /// and whatever ``RedisConnection/send(_:timeout:)`` throws.
+    ///
+    /// ```swift
+    /// let visits = try await pool.send(RedisCommand("INCR", "visits")).integer
+    /// ```
     @discardableResult
     public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws -> RESPValue {
+        guard command.canShareConnection else { return try await sendAlone(command, timeout: timeout) }
+        switch shared.pick() {
+        case .shared(let connection):
+            return try await connection.send(command, timeout: timeout)
+        case .fill(let index, let stale):
+            if let stale { parked.park(stale) }
+            let lease: ConnectionLease<PooledRedisConnection>
+            do {
+                lease = try await self.lease(timeout: configuration.leaseTimeout)
+            } catch {
+                shared.unfill(index)
+                throw error
+            }
+            let connection = lease.connection.connection
+            guard shared.fill(index, with: lease) else {
+                defer { parked.park(lease) }
+                return try await connection.send(command, timeout: timeout)
+            }
+            return try await connection.send(command, timeout: timeout)
+        case .lease:
+            return try await sendAlone(command, timeout: timeout)
+        }
+    }
+
+    /// Sends `command` on a connection leased for it alone.
+    private func sendAlone(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
         try await withConnection { try await $0.send(command, timeout: timeout) }
     }
 

@@ -20,6 +20,16 @@ public struct RedisPoolConfiguration: Sendable {
     /// before throwing ``RedisPoolError`` of kind ``RedisPoolError/Kind/timeout``.
     /// Default 10 seconds.
     public var leaseTimeout: Duration
+    /// How many connections ``RedisConnectionPool/send(_:timeout:)`` shares among all its
+    /// callers; 0 gives every command a connection of its own for its round trip. They
+    /// count towards ``maximumConnections``, of which at least one is always left for
+    /// ``RedisConnectionPool/withConnection(leaseTimeout:_:)``. Default 2.
+    ///
+    /// Sharing pipelines the commands of concurrent callers, so the server reads and
+    /// answers many of them per system call: with 50 tasks sending single commands it
+    /// about doubles the throughput of a connection per task. Raise it when one core no
+    /// longer keeps up with the connections' replies.
+    public var sharedConnections: Int
     /// How long connecting may keep failing before leases fail at once with
     /// ``RedisPoolError/Kind/unavailable`` instead of waiting. Default 60 seconds.
     public var circuitBreakerTripAfter: Duration
@@ -33,5 +43,6 @@ public struct RedisPoolConfiguration: Sendable {
         self.keepAliveFrequency = .seconds(30)
         self.leaseTimeout = .seconds(10)
         self.circuitBreakerTripAfter = .seconds(60)
+        self.sharedConnections = 2
     }
 }

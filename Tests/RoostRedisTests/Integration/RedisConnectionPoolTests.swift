@@ -118,6 +118,104 @@ struct RedisConnectionPoolTests {
         try await admin.close()
     }
 
+    @Test("concurrent sends travel on the shared connections; no other connection opens")
+    func sharedConnections() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        var configuration = try poolConfiguration(name: name, maximum: 8)
+        configuration.sharedConnections = 2
+        try await withRunningPool(configuration) { pool in
+            // Two sends in turn open the two shared connections.
+            for _ in 0..<2 { try await pool.send(RedisCommand("PING")) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<200 { group.addTask { try await pool.send(RedisCommand("INCR", .string(key))) } }
+                try await group.waitForAll()
+            }
+            #expect(try await pool.send(RedisCommand("GET", .string(key))).integer == 200)
+            #expect(try await clientIDs(named: name, using: admin).count == 2)
+        }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
+    @Test("a blocking command sent through the pool gets a connection of its own")
+    func blockingCommandLeases() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        var configuration = try poolConfiguration(name: name, maximum: 2)
+        configuration.sharedConnections = 1
+        try await withRunningPool(configuration) { pool in
+            try await pool.send(RedisCommand("PING"))  // opens the shared connection
+            // Not marked blocking: recognised by its name. On the shared connection it would
+            // hold up the LPUSH that ends it, and the test would wait out the timeout.
+            async let popped = pool.send(RedisCommand("BLPOP", .string(key), 0), timeout: .seconds(120))
+            // Push only once BLPOP waits on the server, so that it is the push that wakes it.
+            while true {
+                let clients = try await admin.send("CLIENT", "LIST").string ?? ""
+                let blocked = clients.split(separator: "\n").contains {
+                    $0.contains(" name=\(name) ") && $0.contains(" cmd=blpop ")
+                }
+                if blocked { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await pool.send(RedisCommand("LPUSH", .string(key), "job"))
+            #expect(try await popped.array?.last?.string == "job")
+        }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
+    @Test("a shared connection the server closed is replaced")
+    func sharedConnectionReplaced() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let admin = try await connectToTestServer()
+        var configuration = try poolConfiguration(name: name, maximum: 4)
+        configuration.sharedConnections = 1
+        try await withRunningPool(configuration) { pool in
+            #expect(try await pool.send(RedisCommand("PING")).string == "PONG")
+            let before = try await clientIDs(named: name, using: admin)
+            #expect(before.count == 1)
+            for id in before { try await admin.send("CLIENT", "KILL", "ID", .integer(id)) }
+            // A send may still find the closed connection before its channel noticed: only
+            // connection errors are acceptable until a fresh connection answers.
+            var answered = false
+            for _ in 0..<100 where !answered {
+                do {
+                    answered = try await pool.send(RedisCommand("PING")).string == "PONG"
+                } catch is RedisConnectionError {
+                    continue
+                }
+            }
+            #expect(answered)
+            let after = try await clientIDs(named: name, using: admin)
+            #expect(!after.isEmpty)
+            #expect(Set(after).isDisjoint(with: before))
+        }
+        try await admin.close()
+    }
+
+    @Test("with a single connection nothing is shared: sends and leases take turns on it")
+    func singleConnectionNotShared() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        try await withRunningPool(try poolConfiguration(name: name, maximum: 1)) { pool in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await pool.send(RedisCommand("INCR", .string(key))) }
+                    group.addTask { _ = try await pool.withConnection { try await $0.increment(key) } }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await pool.send(RedisCommand("GET", .string(key))).integer == 40)
+            #expect(try await clientIDs(named: name, using: admin).count == 1)
+        }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
     @Test("a lease made while the pool is not running waits, then times out")
     func notRunning() async throws {
         var configuration = try poolConfiguration(name: "pool-stopped", maximum: 1)

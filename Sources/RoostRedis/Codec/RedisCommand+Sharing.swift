@@ -1,0 +1,35 @@
+extension RedisCommand {
+    /// Whether the command can go on a connection that other tasks use at the same time.
+    ///
+    /// Not when it blocks (it would hold up every command queued behind it on that
+    /// connection) or when it changes or depends on the connection's own state: the
+    /// database (`SELECT`), a transaction (`MULTI`, `EXEC`, `WATCH`), subscriptions,
+    /// the client's settings (`CLIENT`, `HELLO`, `AUTH`, `RESET`) and replication streams.
+    /// ``RedisConnectionPool/send(_:timeout:)`` sends such a command on a connection leased
+    /// for it alone.
+    var canShareConnection: Bool {
+        if isBlocking { return false }
+        let upper = name.utf8.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) })
+            ? name.uppercased() : name
+        if Self.connectionBound.contains(upper) { return false }
+        if upper == "XREAD" || upper == "XREADGROUP" {
+            // Blocking only with a BLOCK option.
+            return !arguments.contains { argument in
+                if case .string(let word) = argument { word.count == 5 && word.uppercased() == "BLOCK" } else { false }
+            }
+        }
+        return true
+    }
+
+    /// Commands that block or that change or depend on their connection's state.
+    private static let connectionBound: Set<String> = [
+        // Blocking.
+        "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF",
+        // The connection's database, transaction, subscriptions and settings.
+        "SELECT", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE",
+        "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "CLIENT", "HELLO", "AUTH", "RESET", "QUIT", "READONLY",
+        "READWRITE", "ASKING",
+        // Commands that turn the connection into a stream or stall the server for it.
+        "MONITOR", "SYNC", "PSYNC", "DEBUG",
+    ]
+}

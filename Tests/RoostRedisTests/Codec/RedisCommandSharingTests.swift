@@ -1,0 +1,31 @@
+import Testing
+
+@testable import RoostRedis
+
+@Suite("Which commands may share a connection")
+struct RedisCommandSharingTests {
+    @Test("ordinary commands share, in any letter case", arguments: ["GET", "set", "EvalSha", "XADD", "PUBLISH"])
+    func ordinary(name: String) {
+        #expect(RedisCommand(name, "key").canShareConnection)
+    }
+
+    @Test("blocking and connection-state commands do not", arguments: [
+        "BLPOP", "brpop", "BLMOVE", "BZPOPMIN", "WAIT", "SELECT", "multi", "EXEC", "WATCH", "SUBSCRIBE", "CLIENT",
+        "HELLO", "AUTH", "RESET", "MONITOR",
+    ])
+    func connectionBound(name: String) {
+        #expect(!RedisCommand(name, "key").canShareConnection)
+    }
+
+    @Test("XREAD and XREADGROUP share unless they block")
+    func streams() {
+        #expect(RedisCommand("XREAD", "COUNT", 10, "STREAMS", "s", "0").canShareConnection)
+        #expect(!RedisCommand("XREAD", "block", 0, "STREAMS", "s", "$").canShareConnection)
+        #expect(!RedisCommand("XREADGROUP", "GROUP", "g", "c", "BLOCK", 100, "STREAMS", "s", ">").canShareConnection)
+    }
+
+    @Test("a command marked blocking does not share, whatever its name")
+    func markedBlocking() {
+        #expect(!RedisCommand("MODULE.WAIT", arguments: ["key"], isBlocking: true).canShareConnection)
+    }
+}
