@@ -3,6 +3,9 @@
 # with the same client in one run: an uncontended lock (acquire + release) against SET NX
 # plus an EVALSHA delete, and rate-limiter checks against one EVALSHA per check; then the
 # event bus's publish → handled latency (p50/p99) and throughput, broadcast and durable.
+# Every client task sends through one RedisConnectionPool (its shared connections), as a
+# service gives its locks and limiters their client; `bench-coordination URL CLIENTS
+# ITERATIONS connections` gives each task a connection of its own instead.
 # Usage (through the runner): scripts/bench coordination [CLIENTS] [ITERATIONS]
 set -euo pipefail
 ROOT="$1"

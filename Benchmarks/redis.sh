@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# SET and GET throughput: Roost's RedisConnection, redis-benchmark (C) and redis-py's
+# SET and GET throughput: Roost's RedisConnectionPool, redis-benchmark (C) and redis-py's
 # asyncio client, 50 clients, pipeline depth 1 and 16, against one redis-server.
+# At depth 1 Roost runs twice: each command through `pool.send`, as redis-py's clients
+# send through its pool (roost), and each client holding one connection, as
+# redis-benchmark's clients do (roost-held). At depth 16 each client holds a connection
+# and sends its pipelines on it.
 # REQUESTS commands at depth 1 and ten times as many at depth 16, so that a run lasts
 # about as long at both depths (redis-py gets a quarter of each). The three clients
 # alternate for ROUNDS rounds, so that all of them see the same drift of the machine's
@@ -36,15 +40,22 @@ for depth in 1 16; do
     requests="$REQUESTS"
     if [ "$depth" -gt 1 ]; then requests=$((REQUESTS * 10)); fi
     for op in set get; do
-        r=() c=() p=()
+        r=() h=() c=() p=()
         for round in $(seq 1 "$ROUNDS"); do
             roost_log "$op, pipeline $depth, $requests requests, round $round of $ROUNDS"
-            r+=("$("$roost" "$url" "$CLIENTS" "$depth" "$requests" "$op" | ops)")
+            if [ "$depth" -eq 1 ]; then
+                r+=("$("$roost" "$url" "$CLIENTS" "$depth" "$requests" "$op" send | ops)")
+                h+=("$("$roost" "$url" "$CLIENTS" "$depth" "$requests" "$op" held | ops)")
+            else
+                r+=("$("$roost" "$url" "$CLIENTS" "$depth" "$requests" "$op" held | ops)")
+            fi
             c+=("$(c_bench "$op" "$depth" "$requests")")
             p+=("$("$py" "$ROOT/Benchmarks/peers/redis_py.py" "$url" "$CLIENTS" "$depth" $((requests / 4)) "$op" | ops)")
         done
-        roost_log "$op, pipeline $depth rounds: roost ${r[*]}; redis-benchmark ${c[*]}; redis-py ${p[*]}"
-        results+="${results:+, }\"$op-p$depth\": {\"roost\": $(median "${r[@]}"), \"redis-benchmark\": $(median "${c[@]}"), \"redis-py\": $(median "${p[@]}")}"
+        roost_log "$op, pipeline $depth rounds: roost ${r[*]}; roost-held ${h[*]:-}; redis-benchmark ${c[*]}; redis-py ${p[*]}"
+        held=""
+        if [ "${#h[@]}" -gt 0 ]; then held=", \"roost-held\": $(median "${h[@]}")"; fi
+        results+="${results:+, }\"$op-p$depth\": {\"roost\": $(median "${r[@]}")$held, \"redis-benchmark\": $(median "${c[@]}"), \"redis-py\": $(median "${p[@]}")}"
     done
 done
 

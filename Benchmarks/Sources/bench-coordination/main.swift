@@ -3,32 +3,43 @@ import RoostCoordination
 import RoostRedis
 
 // Coordination primitives on Redis beside the raw round trips they are built from, with
-// the same client. Each of CLIENTS connections works on its own key (uncontended).
+// the same client. Each of CLIENTS tasks works on its own key (uncontended).
 // Prints {"lock": ..., "lock-floor": ..., "limiter-...": ..., "limiter-floor": ...}
 // in operations per second (a lock operation is one acquire plus its release).
-// Usage: bench-coordination URL CLIENTS ITERATIONS
+// Usage: bench-coordination URL CLIENTS ITERATIONS [pool|connections]
+// pool (the default): every task sends through one RedisConnectionPool, as a service
+// gives its locks and limiters their client; connections: each task has a connection
+// of its own.
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let clients = Int(arguments[2]), let iterations = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: bench-coordination URL CLIENTS ITERATIONS\n".utf8))
+guard arguments.count == 4 || arguments.count == 5, let clients = Int(arguments[2]), let iterations = Int(arguments[3])
+else {
+    FileHandle.standardError.write(Data("usage: bench-coordination URL CLIENTS ITERATIONS [pool|connections]\n".utf8))
     exit(2)
 }
 let configuration = try RedisConnectionConfiguration(url: arguments[1])
+let throughPool = arguments.count == 4 || arguments[4] == "pool"
+var poolConfiguration = RedisPoolConfiguration(connection: configuration)
+poolConfiguration.maximumConnections = clients
+let pool = RedisConnectionPool(configuration: poolConfiguration)
 let connections = try await withThrowingTaskGroup(of: RedisConnection.self) { group in
-    for _ in 0..<clients { group.addTask { try await RedisConnection.connect(configuration: configuration) } }
+    for _ in 0..<(throughPool ? 0 : clients) { group.addTask { try await RedisConnection.connect(configuration: configuration) } }
     var all: [RedisConnection] = []
     for try await connection in group { all.append(connection) }
     return all
 }
 
-/// Runs `operation(connection, client index, iteration)` ITERATIONS times on every
-/// connection at once; returns operations per second.
-func measure(_ operation: @escaping @Sendable (RedisConnection, Int, Int) async throws -> Void) async throws -> Double {
+/// Each task's client: the shared pool, or its own connection.
+let senders: [any RedisCommandSender] = throughPool ? Array(repeating: pool, count: clients) : connections
+
+/// Runs `operation(client, client index, iteration)` ITERATIONS times in every task at
+/// once; returns operations per second.
+func measure(_ operation: @escaping @Sendable (any RedisCommandSender, Int, Int) async throws -> Void) async throws -> Double {
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
-        for (index, connection) in connections.enumerated() {
+        for (index, sender) in senders.enumerated() {
             group.addTask {
-                for iteration in 0..<iterations { try await operation(connection, index, iteration) }
+                for iteration in 0..<iterations { try await operation(sender, index, iteration) }
             }
         }
         try await group.waitForAll()
@@ -48,36 +59,40 @@ let floorScript = RedisScript("return redis.call('INCR', KEYS[1])")
 // Rounds alternate every measurement so that each sees the same machine load; the first
 // warms up connections and script caches, the median of the others is reported.
 var rounds: [[String: Double]] = []
-for _ in 0..<4 {
-    var current: [String: Double] = [:]
-    current["lock-floor"] = try await measure { connection, client, _ in
-        let key = "bench:\(run):floor:\(client)"
-        _ = try await connection.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
-        _ = try await release.run(on: connection, keys: [key], arguments: ["t"])
-    }
-    current["lock"] = try await measure { connection, client, _ in
-        let lock = RedisLock(client: connection, namespace: "bench:\(run):lock:")
-        guard let lease = try await lock.tryAcquire("k\(client)", ttl: .seconds(10)) else { fatalError("lock held") }
-        try await lock.release(lease)
-    }
-    current["limiter-floor"] = try await measure { connection, client, _ in
-        _ = try await floorScript.run(on: connection, keys: ["bench:\(run):incr:\(client)"])
-    }
-    let strategies: [(String, RateLimitStrategy)] = [
-        ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
-        ("limiter-sliding-window", .slidingWindow(limit: 1_000_000_000, window: .seconds(600))),
-        ("limiter-approximate-sliding-window", .approximateSlidingWindow(limit: 50_000_000, window: .seconds(600))),
-        ("limiter-token-bucket", .tokenBucket(capacity: 1_000_000_000, refill: 1, interval: .seconds(1))),
-        // 3 tokens a second: a token takes a fractional number of ms, which costs a GET more.
-        ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
-    ]
-    for (name, strategy) in strategies {
-        current[name] = try await measure { connection, client, _ in
-            let limiter = RedisRateLimiter(client: connection, strategy: strategy, namespace: "bench:\(run):\(name):")
-            _ = try await limiter.acquire("k\(client)")
+try await withThrowingTaskGroup(of: Void.self) { running in
+    running.addTask { try await pool.run() }
+    for _ in 0..<4 {
+        var current: [String: Double] = [:]
+        current["lock-floor"] = try await measure { client, index, _ in
+            let key = "bench:\(run):floor:\(index)"
+            _ = try await client.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
+            _ = try await release.run(on: client, keys: [key], arguments: ["t"])
         }
+        current["lock"] = try await measure { client, index, _ in
+            let lock = RedisLock(client: client, namespace: "bench:\(run):lock:")
+            guard let lease = try await lock.tryAcquire("k\(index)", ttl: .seconds(10)) else { fatalError("lock held") }
+            try await lock.release(lease)
+        }
+        current["limiter-floor"] = try await measure { client, index, _ in
+            _ = try await floorScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
+        }
+        let strategies: [(String, RateLimitStrategy)] = [
+            ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
+            ("limiter-sliding-window", .slidingWindow(limit: 1_000_000_000, window: .seconds(600))),
+            ("limiter-approximate-sliding-window", .approximateSlidingWindow(limit: 50_000_000, window: .seconds(600))),
+            ("limiter-token-bucket", .tokenBucket(capacity: 1_000_000_000, refill: 1, interval: .seconds(1))),
+            // 3 tokens a second: a token takes a fractional number of ms, which costs a GET more.
+            ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
+        ]
+        for (name, strategy) in strategies {
+            current[name] = try await measure { client, index, _ in
+                let limiter = RedisRateLimiter(client: client, strategy: strategy, namespace: "bench:\(run):\(name):")
+                _ = try await limiter.acquire("k\(index)")
+            }
+        }
+        rounds.append(current)
     }
-    rounds.append(current)
+    running.cancelAll()
 }
 var results: [String: Double] = [:]
 for key in rounds[0].keys {
