@@ -23,7 +23,8 @@ public struct RedisPoolConfiguration: Sendable {
     /// How many connections ``RedisConnectionPool/send(_:timeout:)`` shares among all its
     /// callers; 0 gives every command a connection of its own for its round trip. They
     /// count towards ``maximumConnections``, of which at least one is always left for
-    /// ``RedisConnectionPool/withConnection(leaseTimeout:_:)``. Default 2.
+    /// ``RedisConnectionPool/withConnection(leaseTimeout:_:)``; the pool's gauges count
+    /// them as in use. Default 2.
     ///
     /// Sharing pipelines the commands of concurrent callers, so the server reads and
     /// answers many of them per system call: with 50 tasks sending single commands it
