@@ -16,13 +16,21 @@ extension RedisConnection {
     /// try await connection.send(RedisCommand("STRLEN", connection.prefixed("invoice:1")))
     /// ```
     public func prefixed(_ key: String) -> RedisArgument {
-        guard let prefix = configuration.keyPrefix else { return .string(key) }
-        return .string(prefix + key)
+        configuration.prefixed(key)
     }
 
     /// A key the server returned, with the configured prefix removed.
     func unprefixed(_ key: String) -> String {
         guard let prefix = configuration.keyPrefix, key.hasPrefix(prefix) else { return key }
         return String(key.dropFirst(prefix.count))
+    }
+}
+
+extension RedisConnectionConfiguration {
+    /// `key` with ``keyPrefix`` in front, if one is configured (see
+    /// ``RedisConnection/prefixed(_:)``).
+    func prefixed(_ key: String) -> RedisArgument {
+        guard let keyPrefix else { return .string(key) }
+        return .string(keyPrefix + key)
     }
 }

@@ -106,14 +106,12 @@ public final class RedisEventBus: EventBus, Service {
         try checkOpen(E.eventType)
         let envelope = try EventEnvelope(event)
         let payload = ByteBuffer(bytes: envelope.payload)
-        let replies = try await publisher.withConnection { connection in
-            try await connection.pipeline([
-                RedisCommand("PUBLISH", .string(channel(E.eventType)), .bytes(payload)),
-                RedisCommand(
-                    "XADD", connection.prefixed(stream(E.eventType)), "NOMKSTREAM", "MAXLEN", "~",
-                    .integer(Int64(configuration.streamMaxLength)), "*", "event", .bytes(payload)),
-            ])
-        }
+        let replies = try await publisher.pipeline([
+            RedisCommand("PUBLISH", .string(channel(E.eventType)), .bytes(payload)),
+            RedisCommand(
+                "XADD", publisher.configuration.connection.prefixed(stream(E.eventType)), "NOMKSTREAM", "MAXLEN", "~",
+                .integer(Int64(configuration.streamMaxLength)), "*", "event", .bytes(payload)),
+        ])
         for reply in replies { _ = try reply.get() }
     }
 

@@ -130,10 +130,34 @@ public final class RedisConnectionPool: Service {
     /// ```
     @discardableResult
     public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws -> RESPValue {
-        guard command.canShareConnection else { return try await sendAlone(command, timeout: timeout) }
+        try await onConnection(shared: command.canShareConnection) { try await $0.send(command, timeout: timeout) }
+    }
+
+    /// Writes all `commands` at once on one connection and returns each one's outcome, in
+    /// order (see ``RedisConnection/pipeline(_:timeout:)``): on a shared connection when
+    /// every command allows it, as ``send(_:timeout:)`` does, else on one leased for them.
+    ///
+    /// ```swift
+    /// let results = try await pool.pipeline([RedisCommand("INCR", "a"), RedisCommand("INCR", "b")])
+    /// ```
+    public func pipeline(
+        _ commands: [RedisCommand], timeout: Duration? = nil
+    ) async throws -> [Result<RESPValue, any Error>] {
+        try await onConnection(shared: commands.allSatisfy(\.canShareConnection)) {
+            try await $0.pipeline(commands, timeout: timeout)
+        }
+    }
+
+    /// Runs `body` on a shared connection when `shared` allows it and sharing is on, else
+    /// on a connection leased for it alone. The first caller to find a shared slot empty
+    /// (or its connection closed) leases the slot's connection.
+    private func onConnection<Result: Sendable>(
+        shared canShare: Bool, _ body: (RedisConnection) async throws -> Result
+    ) async throws -> Result {
+        guard canShare else { return try await withConnection(body) }
         switch shared.pick() {
         case .shared(let connection):
-            return try await connection.send(command, timeout: timeout)
+            return try await body(connection)
         case .fill(let index, let stale):
             if let stale { parked.park(stale) }
             let lease: ConnectionLease<PooledRedisConnection>
@@ -143,20 +167,14 @@ public final class RedisConnectionPool: Service {
                 shared.unfill(index)
                 throw error
             }
-            let connection = lease.connection.connection
             guard shared.fill(index, with: lease) else {
                 defer { parked.park(lease) }
-                return try await connection.send(command, timeout: timeout)
+                return try await body(lease.connection.connection)
             }
-            return try await connection.send(command, timeout: timeout)
+            return try await body(lease.connection.connection)
         case .lease:
-            return try await sendAlone(command, timeout: timeout)
+            return try await withConnection(body)
         }
-    }
-
-    /// Sends `command` on a connection leased for it alone.
-    private func sendAlone(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
-        try await withConnection { try await $0.send(command, timeout: timeout) }
     }
 
     private func lease(timeout: Duration) async throws -> ConnectionLease<PooledRedisConnection> {

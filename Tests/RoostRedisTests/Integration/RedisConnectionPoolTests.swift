@@ -36,6 +36,29 @@ struct RedisConnectionPoolTests {
         }
     }
 
+    /// Kills the server's clients named `name`, then expects `ping` to answer on a fresh
+    /// connection. A caller may still be handed a connection whose close is in flight, so
+    /// connection errors are accepted until then.
+    private func expectFreshConnections(
+        named name: String, admin: RedisConnection, ping: () async throws -> Bool
+    ) async throws {
+        let before = try await clientIDs(named: name, using: admin)
+        #expect(!before.isEmpty)
+        for id in before { try await admin.send("CLIENT", "KILL", "ID", .integer(id)) }
+        var answered = false
+        for _ in 0..<100 where !answered {
+            do {
+                answered = try await ping()
+            } catch is RedisConnectionError {
+                continue
+            }
+        }
+        #expect(answered)
+        let after = try await clientIDs(named: name, using: admin)
+        #expect(!after.isEmpty)
+        #expect(Set(after).isDisjoint(with: before))
+    }
+
     @Test("many concurrent callers share at most the maximum number of connections")
     func concurrency() async throws {
         let name = "pool-\(UUID().uuidString.prefix(8))"
@@ -97,23 +120,9 @@ struct RedisConnectionPoolTests {
         let admin = try await connectToTestServer()
         try await withRunningPool(try poolConfiguration(name: name, maximum: 2)) { pool in
             #expect(try await pool.withConnection { try await $0.ping() } == "PONG")
-            let before = try await clientIDs(named: name, using: admin)
-            #expect(!before.isEmpty)
-            for id in before { try await admin.send("CLIENT", "KILL", "ID", .integer(id)) }
-            // A lease may still hand out a connection whose close is in flight: only
-            // connection errors are acceptable until a fresh connection answers.
-            var answered = false
-            for _ in 0..<100 where !answered {
-                do {
-                    answered = try await pool.withConnection { try await $0.ping() } == "PONG"
-                } catch is RedisConnectionError {
-                    continue
-                }
+            try await expectFreshConnections(named: name, admin: admin) {
+                try await pool.withConnection { try await $0.ping() } == "PONG"
             }
-            #expect(answered)
-            let after = try await clientIDs(named: name, using: admin)
-            #expect(!after.isEmpty)
-            #expect(Set(after).isDisjoint(with: before))
         }
         try await admin.close()
     }
@@ -133,6 +142,28 @@ struct RedisConnectionPoolTests {
                 try await group.waitForAll()
             }
             #expect(try await pool.send(RedisCommand("GET", .string(key))).integer == 200)
+            #expect(try await clientIDs(named: name, using: admin).count == 2)
+        }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
+    @Test("a pipeline through the pool shares a connection when all its commands may, else leases one")
+    func pipelines() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        var configuration = try poolConfiguration(name: name, maximum: 4)
+        configuration.sharedConnections = 1
+        try await withRunningPool(configuration) { pool in
+            let counts = try await pool.pipeline([RedisCommand("INCR", .string(key)), RedisCommand("INCR", .string(key))])
+            #expect(try counts.map { try $0.get().integer } == [1, 2])
+            #expect(try await clientIDs(named: name, using: admin).count == 1)
+            // CLIENT is bound to its connection: the pipeline gets one of its own, while
+            // the shared connection stays leased to the sharing.
+            let named = try await pool.pipeline([RedisCommand("INCR", .string(key)), RedisCommand("CLIENT", "GETNAME")])
+            #expect(try named[0].get().integer == 3)
+            #expect(try named[1].get().string == name)
             #expect(try await clientIDs(named: name, using: admin).count == 2)
         }
         try await admin.delete(key)
@@ -175,23 +206,10 @@ struct RedisConnectionPoolTests {
         configuration.sharedConnections = 1
         try await withRunningPool(configuration) { pool in
             #expect(try await pool.send(RedisCommand("PING")).string == "PONG")
-            let before = try await clientIDs(named: name, using: admin)
-            #expect(before.count == 1)
-            for id in before { try await admin.send("CLIENT", "KILL", "ID", .integer(id)) }
-            // A send may still find the closed connection before its channel noticed: only
-            // connection errors are acceptable until a fresh connection answers.
-            var answered = false
-            for _ in 0..<100 where !answered {
-                do {
-                    answered = try await pool.send(RedisCommand("PING")).string == "PONG"
-                } catch is RedisConnectionError {
-                    continue
-                }
+            #expect(try await clientIDs(named: name, using: admin).count == 1)
+            try await expectFreshConnections(named: name, admin: admin) {
+                try await pool.send(RedisCommand("PING")).string == "PONG"
             }
-            #expect(answered)
-            let after = try await clientIDs(named: name, using: admin)
-            #expect(!after.isEmpty)
-            #expect(Set(after).isDisjoint(with: before))
         }
         try await admin.close()
     }
