@@ -5,8 +5,8 @@ extension RedisCommand {
     /// connection) or when it changes or depends on the connection's own state: the
     /// database (`SELECT`), a transaction (`MULTI`, `EXEC`, `WATCH`), subscriptions,
     /// the client's settings (`CLIENT`, `HELLO`, `AUTH`, `RESET`) and replication streams.
-    /// ``RedisConnectionPool/send(_:timeout:)`` sends such a command on a connection leased
-    /// for it alone.
+    /// ``RedisConnectionPool/send(_:timeout:)`` and ``RedisConnectionPool/pipeline(_:timeout:)``
+    /// send such a command on a connection leased for it alone.
     var canShareConnection: Bool {
         if isBlocking { return false }
         let upper = name.utf8.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) })

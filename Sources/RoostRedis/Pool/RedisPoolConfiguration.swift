@@ -20,8 +20,9 @@ public struct RedisPoolConfiguration: Sendable {
     /// before throwing ``RedisPoolError`` of kind ``RedisPoolError/Kind/timeout``.
     /// Default 10 seconds.
     public var leaseTimeout: Duration
-    /// How many connections ``RedisConnectionPool/send(_:timeout:)`` shares among all its
-    /// callers; 0 gives every command a connection of its own for its round trip. They
+    /// How many connections ``RedisConnectionPool/send(_:timeout:)`` and
+    /// ``RedisConnectionPool/pipeline(_:timeout:)`` share among all their callers; 0 gives
+    /// every call a connection of its own for its round trip. They
     /// count towards ``maximumConnections``, of which at least one is always left for
     /// ``RedisConnectionPool/withConnection(leaseTimeout:_:)``; the pool's gauges count
     /// them as in use. Default 2.

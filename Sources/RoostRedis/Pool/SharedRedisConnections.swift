@@ -3,7 +3,7 @@ import Synchronization
 import _ConnectionPoolModule
 
 /// A few pooled connections kept leased and used by many tasks at once, for
-/// ``RedisConnectionPool/send(_:timeout:)``.
+/// ``RedisConnectionPool/send(_:timeout:)`` and ``RedisConnectionPool/pipeline(_:timeout:)``.
 ///
 /// A Redis connection answers commands in the order it received them, so tasks can share
 /// one: their commands are pipelined, and commands sent at the same moment leave in one
@@ -31,8 +31,9 @@ final class SharedRedisConnections: Sendable {
     enum Pick {
         /// Send on this shared connection.
         case shared(RedisConnection)
-        /// Lease a connection, send on it, and hand it to ``fill(_:with:)`` for slot
-        /// `index`; first give back `stale`, the slot's closed connection, if any.
+        /// Lease a connection, hand it to ``fill(_:with:)`` for slot
+        /// `index` and send on it; first give back `stale`, the slot's closed connection,
+        /// if any.
         case fill(index: Int, stale: Lease?)
         /// Lease a connection for this command alone.
         case lease
