@@ -68,10 +68,13 @@ try await withThrowingTaskGroup(of: Void.self) { running in
             _ = try await client.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
             _ = try await release.run(on: client, keys: [key], arguments: ["t"])
         }
-        current["lock"] = try await measure { client, index, _ in
-            let lock = RedisLock(client: client, namespace: "bench:\(run):lock:")
-            guard let lease = try await lock.tryAcquire("k\(index)", ttl: .seconds(10)) else { fatalError("lock held") }
-            try await lock.release(lease)
+        // Each task makes its lock and limiters once, as a service does, and reuses them.
+        let locks = senders.map { RedisLock(client: $0, namespace: "bench:\(run):lock:") }
+        current["lock"] = try await measure { _, index, _ in
+            guard let lease = try await locks[index].tryAcquire("k\(index)", ttl: .seconds(10)) else {
+                fatalError("lock held")
+            }
+            try await locks[index].release(lease)
         }
         current["limiter-floor"] = try await measure { client, index, _ in
             _ = try await floorScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
@@ -85,9 +88,11 @@ try await withThrowingTaskGroup(of: Void.self) { running in
             ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
         ]
         for (name, strategy) in strategies {
-            current[name] = try await measure { client, index, _ in
-                let limiter = RedisRateLimiter(client: client, strategy: strategy, namespace: "bench:\(run):\(name):")
-                _ = try await limiter.acquire("k\(index)")
+            let limiters = senders.map {
+                RedisRateLimiter(client: $0, strategy: strategy, namespace: "bench:\(run):\(name):")
+            }
+            current[name] = try await measure { _, index, _ in
+                _ = try await limiters[index].acquire("k\(index)")
             }
         }
         rounds.append(current)
