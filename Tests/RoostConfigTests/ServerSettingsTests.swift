@@ -21,13 +21,15 @@ import Testing
     @Test func readsEveryServerSection() async throws {
         let config = try await configuration([
             "ROOST_REDIS_URL": "rediss://cache.internal:6380/2", "ROOST_REDIS_COMMAND_TIMEOUT_SECONDS": "2.5",
+            "ROOST_REDIS_POOL_SHARED": "4",
             "ROOST_MYSQL_URL": "mariadb://app:pw@db:3307/shop", "ROOST_MYSQL_POOL_MINIMUM": "2",
             "ROOST_MYSQL_POOL_MAXIMUM": "4", "ROOST_POSTGRES_URL": "postgresql://app@pg/shop",
             "ROOST_POSTGRES_QUERY_TIMEOUT_SECONDS": "0", "ROOST_POSTGRES_CONNECT_TIMEOUT_SECONDS": "1",
             "ROOST_SQLITE_PATH": ":memory:", "ROOST_COORDINATION_BACKEND": "REDIS",
         ])
         let settings = try RoostSettings(configuration: config)
-        #expect(settings.redis == RedisSettings(url: "rediss://cache.internal:6380/2", pool: ConnectionPoolSettings(operationTimeoutSeconds: 2.5)))
+        #expect(settings.redis == RedisSettings(
+            url: "rediss://cache.internal:6380/2", pool: ConnectionPoolSettings(operationTimeoutSeconds: 2.5), sharedConnections: 4))
         #expect(settings.mysql.url == "mariadb://app:pw@db:3307/shop")
         #expect(settings.mysql.pool.minimumConnections == 2 && settings.mysql.pool.maximumConnections == 4)
         #expect(settings.postgres.pool == ConnectionPoolSettings(connectTimeoutSeconds: 1, operationTimeoutSeconds: 0))
@@ -55,22 +57,23 @@ import Testing
         let error = try await #require(throws: ConfigurationError.self) {
             try RoostSettings(configuration: try await configuration(
                 [
-                    "ROOST_REDIS_POOL_MINIMUM": "-1", "ROOST_REDIS_POOL_MAXIMUM": "many",
+                    "ROOST_REDIS_POOL_MINIMUM": "-1", "ROOST_REDIS_POOL_MAXIMUM": "many", "ROOST_REDIS_POOL_SHARED": "-2",
                     "ROOST_MYSQL_POOL_MINIMUM": "10", "ROOST_MYSQL_POOL_MAXIMUM": "5",
                     "ROOST_POSTGRES_CONNECT_TIMEOUT_SECONDS": "0", "ROOST_POSTGRES_QUERY_TIMEOUT_SECONDS": "soon",
                 ], arguments: ["--redis-connect-timeout-seconds", "7200"]))
         }
         #expect(error.problems.map(\.key) == [
-            "redis.poolMinimum", "redis.poolMaximum", "redis.connectTimeoutSeconds", "mysql.poolMaximum",
-            "postgres.connectTimeoutSeconds", "postgres.queryTimeoutSeconds",
+            "redis.poolMinimum", "redis.poolMaximum", "redis.connectTimeoutSeconds", "redis.poolShared",
+            "mysql.poolMaximum", "postgres.connectTimeoutSeconds", "postgres.queryTimeoutSeconds",
         ])
         #expect(error.problems[0].expected == "a whole number from 0 to 10000")
         #expect(error.problems[1].expected == "a whole number from 1 to 10000")
         #expect(error.problems[2].expected == "a number from 0.001 to 3600")
         #expect(error.problems[2].source == "command line")
-        #expect(error.problems[3].expected == "mysql.poolMaximum (5) to be at least mysql.poolMinimum (10)")
-        #expect(error.problems[5].value == "soon")
-        #expect(error.problems[4].source == "environment")
+        #expect(error.problems[3].expected == "a whole number from 0 to 10000")
+        #expect(error.problems[4].expected == "mysql.poolMaximum (5) to be at least mysql.poolMinimum (10)")
+        #expect(error.problems[6].value == "soon")
+        #expect(error.problems[5].source == "environment")
     }
 
     @Test func badSQLiteAndCoordinationValuesAreReported() async throws {

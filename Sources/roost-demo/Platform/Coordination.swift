@@ -51,6 +51,7 @@ struct Coordination: Sendable {
         var poolConfiguration = RedisPoolConfiguration(connection: connection)
         poolConfiguration.minimumConnections = settings.pool.minimumConnections
         poolConfiguration.maximumConnections = settings.pool.maximumConnections
+        poolConfiguration.sharedConnections = settings.sharedConnections
         let pool = RedisConnectionPool(configuration: poolConfiguration, logger: logger)
         var busConfiguration = RedisEventBus.Configuration(connection: connection)
         busConfiguration.namespace = prefix + "events:"
