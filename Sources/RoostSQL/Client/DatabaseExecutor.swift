@@ -102,6 +102,10 @@ extension DatabaseExecutor {
     static func rows(
         of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
     ) async throws -> [any SQLRow] {
+        if let mysql = mysqlClient(database) {
+            let rows = try await mysql.mysqlResult(of: query).rows
+            return onlyFirst ? rows.prefix(1).map { $0 } : rows.map { $0 }
+        }
         let rows = CollectedRows(onlyFirst: onlyFirst)
         try await database.execute(sql: query) { rows.keep($0) }
         return rows.kept
@@ -110,7 +114,15 @@ extension DatabaseExecutor {
     /// The first row `query` returns on `database`, which runs it directly; no `LIMIT` is
     /// added (add one when many rows may match).
     static func firstRow(of query: any SQLExpression, on database: any SQLDatabase) async throws -> (any SQLRow)? {
-        try await rows(of: query, on: database, onlyFirst: true).first
+        if let mysql = mysqlClient(database) { return try await mysql.mysqlResult(of: query).rows.first }
+        return try await rows(of: query, on: database, onlyFirst: true).first
+    }
+
+    /// `database` when it is a MySQL client's or transaction's: RoostMySQL then hands over
+    /// its rows at once, which saves SQLKit's row callback and the collecting of rows.
+    private static func mysqlClient(_ database: any SQLDatabase) -> GuardedSQLDatabase? {
+        guard let guarded = database as? GuardedSQLDatabase, guarded.client.engine == .mysql else { return nil }
+        return guarded
     }
 
     /// The INSERT of `row` into `table`: its text from the client's cache when the table

@@ -7,14 +7,28 @@ import SQLKit
 /// transaction's connection or to the pool, refuses writes on read-only clients before
 /// sending them, and turns engine errors into ``DatabaseError``.
 struct GuardedSQLDatabase: SQLDatabase {
-    /// Where statements go.
+    /// Where statements go. Every case holds at most one reference, so the whole database
+    /// fits an existential's inline storage: handing out ``DatabaseClient/sql`` allocates
+    /// nothing.
     enum Target: Sendable {
         /// The current task's transaction on this client if there is one, else any pooled connection.
         case pool
         /// One borrowed connection (inside `withSession`).
-        case connection(any SQLDatabase)
+        case connection(Session)
         /// A transaction's connection, usable only while the transaction is open.
         case transaction(DatabaseTransaction)
+    }
+
+    /// A connection borrowed for a `withSession` block.
+    final class Session: Sendable {
+        let sql: any SQLDatabase
+        init(_ sql: any SQLDatabase) { self.sql = sql }
+    }
+
+    /// Where one statement goes, once the current transaction is known.
+    private enum Route {
+        case pool
+        case connection(any SQLDatabase)
     }
 
     let client: DatabaseClient
@@ -36,7 +50,7 @@ struct GuardedSQLDatabase: SQLDatabase {
             switch try resolvedTarget() {
             case .connection(let connection):
                 try await connection.execute(sql: query, onRow)
-            case .pool, .transaction:
+            case .pool:
                 try await client.driver.withConnection { try await $0.sql.execute(sql: query, onRow) }
             }
         } catch {
@@ -52,7 +66,8 @@ struct GuardedSQLDatabase: SQLDatabase {
             switch try resolvedTarget() {
             case .connection(let connection):
                 return try await Self.mysql(connection).result(of: query)
-            case .pool, .transaction:
+            case .pool:
+                if let driver = client.driver as? MySQLDriver { return try await driver.result(of: query) }
                 return try await client.driver.withConnection { try await Self.mysql($0.sql).result(of: query) }
             }
         } catch {
@@ -71,18 +86,18 @@ struct GuardedSQLDatabase: SQLDatabase {
         switch try resolvedTarget() {
         case .connection:
             return try await closure(self)
-        case .pool, .transaction:
+        case .pool:
             return try await client.driver.withConnection { connection in
-                try await closure(GuardedSQLDatabase(client: client, target: .connection(connection.sql)))
+                try await closure(GuardedSQLDatabase(client: client, target: .connection(Session(connection.sql))))
             }
         }
     }
 
     /// `.connection` when a connection is fixed (a session or the task's transaction), else `.pool`.
-    private func resolvedTarget() throws -> Target {
+    private func resolvedTarget() throws -> Route {
         switch target {
-        case .connection:
-            return target
+        case .connection(let session):
+            return .connection(session.sql)
         case .transaction(let transaction):
             return .connection(try transaction.openConnection())
         case .pool:

@@ -59,6 +59,25 @@ final class MySQLDriver: DatabaseDriver {
         }
     }
 
+    /// Runs `query` on a pooled connection and returns its whole result: the path of
+    /// statements whose rows or counts RoostSQL reads itself, with no SQLKit row callback
+    /// and no ``PooledConnection`` in between.
+    func result(of query: any SQLExpression) async throws -> MySQLQueryResult {
+        var leased = false
+        let queryLogLevel = self.queryLogLevel
+        let logger = self.logger
+        do {
+            return try await pool.withConnection { connection in
+                leased = true
+                var sql = connection.sql(logger: logger)
+                sql.queryLogLevel = queryLogLevel
+                return try await sql.result(of: query)
+            }
+        } catch where !leased {
+            throw DatabaseError.translating(error, engine: .mysql)
+        }
+    }
+
     func shutdown() async throws {
         runner.cancel()
         await runner.value
