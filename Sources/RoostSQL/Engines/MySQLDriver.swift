@@ -36,6 +36,29 @@ final class MySQLDriver: DatabaseDriver {
     }
 
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
+        let logger = self.logger
+        return try await leasing { connection, sql in
+            let pooled = PooledConnection(sql: sql) {
+                do {
+                    try await connection.close()
+                } catch {
+                    logger.warning("Closing a discarded MySQL connection failed", metadata: ["error": "\(error)"])
+                }
+            }
+            return try await body(pooled)
+        }
+    }
+
+    /// Runs `query` on a pooled connection and returns its whole result: the path of
+    /// statements whose rows or counts RoostSQL reads itself, with no SQLKit row callback
+    /// and no ``PooledConnection`` in between.
+    func result(of query: any SQLExpression) async throws -> MySQLQueryResult {
+        try await leasing { _, sql in try await sql.result(of: query) }
+    }
+
+    /// Runs `body` with a pooled connection and the connection as a SQLKit database. A
+    /// failure to lease becomes a ``DatabaseError``; the body's own errors pass through.
+    private func leasing<R>(_ body: (MySQLConnection, MySQLSQLDatabase) async throws -> R) async throws -> R {
         var leased = false
         let queryLogLevel = self.queryLogLevel
         let logger = self.logger
@@ -44,35 +67,9 @@ final class MySQLDriver: DatabaseDriver {
                 leased = true
                 var sql = connection.sql(logger: logger)
                 sql.queryLogLevel = queryLogLevel
-                let pooled = PooledConnection(sql: sql) {
-                    do {
-                        try await connection.close()
-                    } catch {
-                        logger.warning("Closing a discarded MySQL connection failed", metadata: ["error": "\(error)"])
-                    }
-                }
-                return SameTaskValue(try await body(pooled))
+                return SameTaskValue(try await body(connection, sql))
             }
             return result.value
-        } catch where !leased {
-            throw DatabaseError.translating(error, engine: .mysql)
-        }
-    }
-
-    /// Runs `query` on a pooled connection and returns its whole result: the path of
-    /// statements whose rows or counts RoostSQL reads itself, with no SQLKit row callback
-    /// and no ``PooledConnection`` in between.
-    func result(of query: any SQLExpression) async throws -> MySQLQueryResult {
-        var leased = false
-        let queryLogLevel = self.queryLogLevel
-        let logger = self.logger
-        do {
-            return try await pool.withConnection { connection in
-                leased = true
-                var sql = connection.sql(logger: logger)
-                sql.queryLogLevel = queryLogLevel
-                return try await sql.result(of: query)
-            }
         } catch where !leased {
             throw DatabaseError.translating(error, engine: .mysql)
         }
