@@ -102,27 +102,32 @@ extension DatabaseExecutor {
     static func rows(
         of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
     ) async throws -> [any SQLRow] {
-        if let mysql = mysqlClient(database) {
-            let rows = try await mysql.mysqlResult(of: query).rows
-            return onlyFirst ? rows.prefix(1).map { $0 } : rows.map { $0 }
-        }
-        let rows = CollectedRows(onlyFirst: onlyFirst)
-        try await database.execute(sql: query) { rows.keep($0) }
-        return rows.kept
+        if let rows = try await driverRows(of: query, on: database) { return onlyFirst ? Array(rows.prefix(1)) : rows }
+        return try await collectedRows(of: query, on: database, onlyFirst: onlyFirst)
     }
 
     /// The first row `query` returns on `database`, which runs it directly; no `LIMIT` is
     /// added (add one when many rows may match).
     static func firstRow(of query: any SQLExpression, on database: any SQLDatabase) async throws -> (any SQLRow)? {
-        if let mysql = mysqlClient(database) { return try await mysql.mysqlResult(of: query).rows.first }
-        return try await rows(of: query, on: database, onlyFirst: true).first
+        if let rows = try await driverRows(of: query, on: database) { return rows.first }
+        return try await collectedRows(of: query, on: database, onlyFirst: true).first
     }
 
-    /// `database` when it is a MySQL client's or transaction's: RoostMySQL then hands over
-    /// its rows at once, which saves SQLKit's row callback and the collecting of rows.
-    private static func mysqlClient(_ database: any SQLDatabase) -> GuardedSQLDatabase? {
-        guard let guarded = database as? GuardedSQLDatabase, guarded.client.engine == .mysql else { return nil }
-        return guarded
+    /// The rows of `query` as the driver hands them over at once, when `database` is a
+    /// client's or transaction's and its driver can (see
+    /// ``GuardedSQLDatabase/driverRows(of:)``); nil otherwise.
+    private static func driverRows(of query: any SQLExpression, on database: any SQLDatabase) async throws -> [any SQLRow]? {
+        guard let guarded = database as? GuardedSQLDatabase else { return nil }
+        return try await guarded.driverRows(of: query)
+    }
+
+    /// The rows of `query`, gathered from SQLKit's row callback.
+    static func collectedRows(
+        of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
+    ) async throws -> [any SQLRow] {
+        let rows = CollectedRows(onlyFirst: onlyFirst)
+        try await database.execute(sql: query) { rows.keep($0) }
+        return rows.kept
     }
 
     /// The INSERT of `row` into `table`: its text from the client's cache when the table
@@ -238,7 +243,8 @@ extension DatabaseExecutor {
 }
 
 /// Keeps the rows a statement returns (or only its first).
-private final class CollectedRows: Sendable {
+/// Rows handed to SQLKit's row callback, kept for the caller.
+final class CollectedRows: Sendable {
     private let rows = Mutex<[any SQLRow]>([])
     private let onlyFirst: Bool
 

@@ -75,6 +75,28 @@ struct GuardedSQLDatabase: SQLDatabase {
         }
     }
 
+    /// The rows of `query` when the driver hands them over at once, which saves SQLKit's
+    /// row callback and the collecting of rows: on MySQL always, on PostgreSQL when the
+    /// statement goes to the pool (not a transaction's or session's connection). Nil when
+    /// the statement should run through ``execute(sql:_:)`` instead.
+    func driverRows(of query: any SQLExpression) async throws -> [any SQLRow]? {
+        switch client.engine {
+        case .mysql:
+            return try await mysqlResult(of: query).rows.map { $0 }
+        case .postgres:
+            guard let driver = client.driver as? PostgresDriver else { return nil }
+            try checkWritable(query)
+            do {
+                guard case .pool = try resolvedTarget() else { return nil }
+                return try await driver.rows(of: query)
+            } catch {
+                throw DatabaseError.translating(error, engine: .postgres)
+            }
+        default:
+            return nil
+        }
+    }
+
     private static func mysql(_ database: any SQLDatabase) throws -> MySQLSQLDatabase {
         guard let mysql = database as? MySQLSQLDatabase else {
             throw DatabaseError(.queryFailed, "A MySQL statement reached a connection of another engine.")

@@ -119,12 +119,28 @@ final class PostgresDriver: DatabaseDriver {
     }
 
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
+        try await leasing { connection in
+            let pooled = PooledConnection(sql: statementGate(on: connection)) { try? await connection.close() }
+            return try await body(pooled)
+        }
+    }
+
+    /// Runs `query` on a pooled connection and returns its rows (see
+    /// ``PostgresStatementGate/rows(of:)``), with no ``PooledConnection`` in between.
+    func rows(of query: any SQLExpression) async throws -> [any SQLRow] {
+        try await leasing { connection in try await statementGate(on: connection).rows(of: query) }
+    }
+
+    private func statementGate(on connection: PostgresConnection) -> PostgresStatementGate {
+        PostgresStatementGate(base: connection.sql(queryLogLevel: queryLogLevel), connection: connection)
+    }
+
+    /// Runs `body` with a pooled connection, then gives it back, or retires it when `body`
+    /// failed because the server ended it.
+    private func leasing<R>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         let lease = try await lease()
-        let connection = lease.connection
-        let sql = PostgresStatementGate(base: connection.sql(queryLogLevel: queryLogLevel), connection: connection)
-        let pooled = PooledConnection(sql: sql) { try? await connection.close() }
         do {
-            let result = try await body(pooled)
+            let result = try await body(lease.connection)
             parked.park(lease)
             return result
         } catch {

@@ -28,13 +28,7 @@ struct PostgresStatementGate: SQLDatabase {
         let (base, connection, logger) = (self.base, self.connection, self.logger)
         let (serialized, native) = prepare(query)
         return connection.eventLoop.flatSubmit {
-            guard !connection.isClosed else {
-                return connection.eventLoop.makeFailedFuture(
-                    DatabaseError(
-                        .connectionFailed,
-                        "The PostgreSQL connection closed before the statement was sent, so nothing ran; run it again, and the pool opens a new connection."
-                    ))
-            }
+            guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(Self.closedBeforeSending) }
             // Both future APIs reach postgres-nio's write without suspending.
             guard let native else { return base.execute(sql: serialized, onRow) }
             return connection.query(native, logger: logger).map { result in
@@ -66,6 +60,25 @@ struct PostgresStatementGate: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await execute(sql: query, onRow).get()
     }
+
+    /// The rows of `query`, read at once through postgres-nio when it encodes every bind
+    /// itself (no row callback, no hop to the event loop first), else gathered from
+    /// postgres-kit's row callback.
+    func rows(of query: any SQLExpression) async throws -> [any SQLRow] {
+        let (serialized, native) = prepare(query)
+        guard !connection.isClosed else { throw Self.closedBeforeSending }
+        guard let native else {
+            let rows = CollectedRows(onlyFirst: false)
+            try await base.execute(sql: serialized) { rows.keep($0) }
+            return rows.kept
+        }
+        return try await connection.query(native, logger: logger).get().rows.map { PostgresFastRow($0) }
+    }
+
+    private static let closedBeforeSending = DatabaseError(
+        .connectionFailed,
+        "The PostgreSQL connection closed before the statement was sent, so nothing ran; run it again, and the pool opens a new connection."
+    )
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await closure(self)
