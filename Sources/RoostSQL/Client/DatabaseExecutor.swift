@@ -242,8 +242,7 @@ extension DatabaseExecutor {
     }
 }
 
-/// Keeps the rows a statement returns (or only its first).
-/// Rows handed to SQLKit's row callback, kept for the caller.
+/// Keeps the rows a statement hands to SQLKit's row callback (or only its first).
 final class CollectedRows: Sendable {
     private let rows = Mutex<[any SQLRow]>([])
     private let onlyFirst: Bool
