@@ -141,12 +141,13 @@ enum MySQLExecutePayload {
         buffer.writeInteger(UInt8(0))  // CURSOR_TYPE_NO_CURSOR
         buffer.writeMySQLInteger(UInt32(1))  // iteration count
         guard !parameters.isEmpty else { return }
-        for byteIndex in 0..<bitmapBytes {
-            var bits: UInt8 = 0
-            for bit in 0..<8 where byteIndex * 8 + bit < parameters.count && parameters[byteIndex * 8 + bit].isNull {
-                bits |= 1 << UInt8(bit)
+        var bits: UInt8 = 0
+        for (index, parameter) in parameters.enumerated() {
+            if parameter.isNull { bits |= 1 << UInt8(index % 8) }
+            if index % 8 == 7 || index == parameters.count - 1 {
+                buffer.writeInteger(bits)
+                bits = 0
             }
-            buffer.writeInteger(bits)
         }
         buffer.writeInteger(UInt8(1))  // new-params-bound: types follow
         for parameter in parameters {

@@ -67,12 +67,7 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
         case .double(let value):
             return RedisArgument.writeBulk(RedisArgument.text(of: value), into: out, at: index)
         case .bytes(let bytes):
-            let count = bytes.readableBytes
-            let position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
-            bytes.withUnsafeReadableBytes { payload in
-                UnsafeMutableRawBufferPointer(rebasing: out[position..<position + count]).copyMemory(from: payload)
-            }
-            return RedisArgument.writeCRLF(into: out, at: position + count)
+            return bytes.withUnsafeReadableBytes { RedisArgument.writeBulk($0, into: out, at: index) }
         case .integer(let value):
             let length = RedisArgument.decimalLength(value)
             var position = RedisArgument.writeLine(prefix: UInt8(ascii: "$"), Int64(length), into: out, at: index)
@@ -85,21 +80,18 @@ public enum RedisArgument: Hashable, Sendable, ExpressibleByStringLiteral, Expre
     /// after it.
     @usableFromInline
     static func writeBulk(_ string: String, into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
-        let count = string.utf8.count
-        var position = writeLine(prefix: UInt8(ascii: "$"), Int64(count), into: out, at: index)
-        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
-            UnsafeMutableRawBufferPointer(rebasing: out[position..<position + count]).copyMemory(
-                from: UnsafeRawBufferPointer(utf8))
+        var string = string
+        return string.withUTF8 { writeBulk(UnsafeRawBufferPointer($0), into: out, at: index) }
+    }
+
+    /// Writes `payload` as a bulk string at `index` of `out` and returns the index after it.
+    @usableFromInline
+    static func writeBulk(_ payload: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, at index: Int) -> Int {
+        let position = writeLine(prefix: UInt8(ascii: "$"), Int64(payload.count), into: out, at: index)
+        if !payload.isEmpty {
+            UnsafeMutableRawBufferPointer(rebasing: out[position..<position + payload.count]).copyMemory(from: payload)
         }
-        if copied == nil {
-            for byte in string.utf8 {
-                out[position] = byte
-                position += 1
-            }
-        } else {
-            position += count
-        }
-        return writeCRLF(into: out, at: position)
+        return writeCRLF(into: out, at: position + payload.count)
     }
 
     /// The most bytes a bulk string adds around its payload: `$`, a length of up to 20

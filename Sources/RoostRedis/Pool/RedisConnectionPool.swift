@@ -167,10 +167,9 @@ public final class RedisConnectionPool: Service {
                 shared.unfill(index)
                 throw error
             }
-            guard shared.fill(index, with: lease) else {
-                defer { parked.park(lease) }
-                return try await body(lease.connection.connection)
-            }
+            // When the pool is shutting down the slot stays empty and the lease goes back.
+            let filled = shared.fill(index, with: lease)
+            defer { if !filled { parked.park(lease) } }
             return try await body(lease.connection.connection)
         case .lease:
             return try await withConnection(body)

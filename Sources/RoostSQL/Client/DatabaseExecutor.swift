@@ -103,14 +103,14 @@ extension DatabaseExecutor {
         of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
     ) async throws -> [any SQLRow] {
         if let rows = try await driverRows(of: query, on: database) { return onlyFirst ? Array(rows.prefix(1)) : rows }
-        return try await collectedRows(of: query, on: database, onlyFirst: onlyFirst)
+        return try await CollectedRows.rows(of: query, on: database, onlyFirst: onlyFirst)
     }
 
     /// The first row `query` returns on `database`, which runs it directly; no `LIMIT` is
     /// added (add one when many rows may match).
     static func firstRow(of query: any SQLExpression, on database: any SQLDatabase) async throws -> (any SQLRow)? {
         if let rows = try await driverRows(of: query, on: database) { return rows.first }
-        return try await collectedRows(of: query, on: database, onlyFirst: true).first
+        return try await CollectedRows.rows(of: query, on: database, onlyFirst: true).first
     }
 
     /// The rows of `query` as the driver hands them over at once, when `database` is a
@@ -121,14 +121,6 @@ extension DatabaseExecutor {
         return try await guarded.driverRows(of: query)
     }
 
-    /// The rows of `query`, gathered from SQLKit's row callback.
-    static func collectedRows(
-        of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
-    ) async throws -> [any SQLRow] {
-        let rows = CollectedRows(onlyFirst: onlyFirst)
-        try await database.execute(sql: query) { rows.keep($0) }
-        return rows.kept
-    }
 
     /// The INSERT of `row` into `table`: its text from the client's cache when the table
     /// and column list were seen before, else as SQLKit's builder writes it.
@@ -247,15 +239,24 @@ final class CollectedRows: Sendable {
     private let rows = Mutex<[any SQLRow]>([])
     private let onlyFirst: Bool
 
-    init(onlyFirst: Bool) {
+    private init(onlyFirst: Bool) {
         self.onlyFirst = onlyFirst
     }
 
-    func keep(_ row: any SQLRow) {
+    /// The rows `query` hands to `database`'s row callback (or only its first).
+    static func rows(
+        of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
+    ) async throws -> [any SQLRow] {
+        let rows = CollectedRows(onlyFirst: onlyFirst)
+        try await database.execute(sql: query) { rows.keep($0) }
+        return rows.kept
+    }
+
+    private func keep(_ row: any SQLRow) {
         rows.withLock { rows in
             if !onlyFirst || rows.isEmpty { rows.append(row) }
         }
     }
 
-    var kept: [any SQLRow] { rows.withLock { $0 } }
+    private var kept: [any SQLRow] { rows.withLock { $0 } }
 }

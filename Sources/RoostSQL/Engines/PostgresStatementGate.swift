@@ -67,11 +67,7 @@ struct PostgresStatementGate: SQLDatabase {
     func rows(of query: any SQLExpression) async throws -> [any SQLRow] {
         let (serialized, native) = prepare(query)
         guard !connection.isClosed else { throw Self.closedBeforeSending }
-        guard let native else {
-            let rows = CollectedRows(onlyFirst: false)
-            try await base.execute(sql: serialized) { rows.keep($0) }
-            return rows.kept
-        }
+        guard let native else { return try await CollectedRows.rows(of: serialized, on: base) }
         return try await connection.query(native, logger: logger).get().rows.map { PostgresFastRow($0) }
     }
 
