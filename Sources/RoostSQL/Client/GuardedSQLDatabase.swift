@@ -76,24 +76,19 @@ struct GuardedSQLDatabase: SQLDatabase {
     }
 
     /// The rows of `query` when the driver hands them over at once, which saves SQLKit's
-    /// row callback and the collecting of rows: on MySQL always, on PostgreSQL when the
-    /// statement goes to the pool (not a transaction's or session's connection). Nil when
-    /// the statement should run through ``execute(sql:_:)`` instead.
+    /// row callback and the collecting of rows: on MySQL always, on SQLite and PostgreSQL
+    /// when the statement goes to the pool (not a transaction's or session's connection).
+    /// Nil when the statement should run through ``execute(sql:_:)`` instead.
     func driverRows(of query: any SQLExpression) async throws -> [any SQLRow]? {
-        switch client.engine {
-        case .mysql:
-            return try await mysqlResult(of: query).rows.map { $0 }
-        case .postgres:
-            guard let driver = client.driver as? PostgresDriver else { return nil }
-            try checkWritable(query)
-            do {
-                guard case .pool = try resolvedTarget() else { return nil }
-                return try await driver.rows(of: query)
-            } catch {
-                throw DatabaseError.translating(error, engine: .postgres)
-            }
-        default:
-            return nil
+        if client.engine == .mysql { return try await mysqlResult(of: query).rows.map { $0 } }
+        // A cached INSERT is serialized already.
+        let statement = query as? SerializedStatement ?? SerializedStatement(serialize(query))
+        try checkWritable(sql: statement.sql)
+        do {
+            guard case .pool = try resolvedTarget() else { return nil }
+            return try await client.driver.rows(of: statement)
+        } catch {
+            throw DatabaseError.translating(error, engine: client.engine)
         }
     }
 
@@ -134,11 +129,14 @@ struct GuardedSQLDatabase: SQLDatabase {
         guard client.isReadOnly else { return }
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        guard StatementClassifier.isReadOnly(serializer.sql) else {
-            throw DatabaseError(
-                .readOnly,
-                "Refused to send a write on a read-only \(client.engine.rawValue) client: \(serializer.sql.prefix(200)). Use a read-write client for writes."
-            )
-        }
+        try checkWritable(sql: serializer.sql)
+    }
+
+    private func checkWritable(sql: String) throws {
+        guard client.isReadOnly, !StatementClassifier.isReadOnly(sql) else { return }
+        throw DatabaseError(
+            .readOnly,
+            "Refused to send a write on a read-only \(client.engine.rawValue) client: \(sql.prefix(200)). Use a read-write client for writes."
+        )
     }
 }

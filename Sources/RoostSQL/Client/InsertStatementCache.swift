@@ -72,6 +72,16 @@ struct SerializedStatement: SQLExpression {
     let sql: String
     let binds: [any Encodable & Sendable]
 
+    init(sql: String, binds: [any Encodable & Sendable]) {
+        self.sql = sql
+        self.binds = binds
+    }
+
+    /// A statement as `SQLDatabase.serialize(_:)` returns it.
+    init(_ serialized: (sql: String, binds: [any Encodable & Sendable])) {
+        self.init(sql: serialized.sql, binds: serialized.binds)
+    }
+
     func serialize(to serializer: inout SQLSerializer) {
         serializer.write(sql)
         serializer.binds.append(contentsOf: binds)

@@ -19,7 +19,7 @@ enum RowModelDecoder {
     }
 }
 
-/// Thrown when a model needs more than a flat keyed container, or a column is missing.
+/// Thrown when a model needs more than a flat keyed container.
 private struct NeedsSQLRowDecoder: Error {}
 
 private struct FlatDecoder: Decoder {
@@ -44,9 +44,9 @@ private struct FlatContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeNil(forKey key: Key) throws -> Bool { try row.decodeNil(column: key.stringValue) }
 
+    // A missing column makes every engine's row throw, and SQLRowDecoder then reports it.
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        guard row.contains(column: key.stringValue) else { throw NeedsSQLRowDecoder() }
-        return try row.decode(column: key.stringValue, as: type)
+        try row.decode(column: key.stringValue, as: type)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws

@@ -23,8 +23,16 @@ protocol DatabaseDriver: Sendable {
     /// Runs `body` with one connection borrowed from the pool; failing to borrow one
     /// throws a ``DatabaseError``, errors from `body` pass through unchanged.
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R
+    /// The rows of `statement` run on a pooled connection, when the driver hands them
+    /// over at once; nil when the statement should run through the connection's SQLKit
+    /// database instead (see ``withConnection(_:)``).
+    func rows(of statement: SerializedStatement) async throws -> [any SQLRow]?
     /// Closes every connection; later borrows fail with ``DatabaseError/Kind/closed``.
     func shutdown() async throws
     /// Starts closing every connection without waiting, for a client released unclosed.
     func shutdownInBackground()
+}
+
+extension DatabaseDriver {
+    func rows(of statement: SerializedStatement) async throws -> [any SQLRow]? { nil }
 }

@@ -127,8 +127,8 @@ final class PostgresDriver: DatabaseDriver {
 
     /// Runs `query` on a pooled connection and returns its rows (see
     /// ``PostgresStatementGate/rows(of:)``), with no ``PooledConnection`` in between.
-    func rows(of query: any SQLExpression) async throws -> [any SQLRow] {
-        try await leasing { connection in try await statementGate(on: connection).rows(of: query) }
+    func rows(of statement: SerializedStatement) async throws -> [any SQLRow]? {
+        try await leasing { connection in try await statementGate(on: connection).rows(of: statement) }
     }
 
     private func statementGate(on connection: PostgresConnection) -> PostgresStatementGate {

@@ -119,7 +119,7 @@ final class SQLiteConnectionPool: Sendable {
     /// Closes a connection in an unknown state; a waiter, if any, gets a new one.
     func discard(_ connection: SQLiteConnection) async {
         do {
-            try await connection.close().get()
+            try await source.close(connection).get()
         } catch {
             logger.warning("Closing a discarded SQLite connection failed", metadata: ["error": "\(error)"])
         }
@@ -161,7 +161,7 @@ final class SQLiteConnectionPool: Sendable {
                 }
             }
         case .close(let connection):
-            connection.close().whenComplete { [self] result in
+            source.close(connection).whenComplete { [self] result in
                 if case .failure(let error) = result {
                     logger.warning("Closing a SQLite connection failed", metadata: ["error": "\(error)"])
                 }
