@@ -7,7 +7,15 @@ import Foundation
 /// unkeyed value (a struct, an array, a dictionary) becomes JSON text, for `JSON` columns.
 enum MySQLBindEncoder {
     static func parameter(for value: any Encodable) throws -> MySQLParameter {
-        if let value = value as? any MySQLEncodable { return value.mysqlParameter }
+        // The commonest bind types skip the protocol lookup, a search of the runtime's
+        // conformance table on every call.
+        switch value {
+        case let value as Int64: return value.mysqlParameter
+        case let value as Int: return value.mysqlParameter
+        case let value as String: return value.mysqlParameter
+        case let value as any MySQLEncodable: return value.mysqlParameter
+        default: break
+        }
         let encoder = SingleValueCapture()
         do {
             try value.encode(to: encoder)

@@ -43,6 +43,11 @@ extension MySQLRow {
 /// Decodes one column value into a `Decodable` type.
 enum MySQLValueDecoder {
     static func decode<D: Decodable>(_ type: D.Type, from value: MySQLValue) throws -> D {
+        // The commonest column types skip the protocol lookup below, a search of the
+        // runtime's conformance table on every call; the bit casts are between equal types.
+        if D.self == Int64.self { return unsafeBitCast(try Int64(mysqlValue: value), to: D.self) }
+        if D.self == Int.self { return unsafeBitCast(try Int(mysqlValue: value), to: D.self) }
+        if D.self == String.self { return unsafeBitCast(try String(mysqlValue: value), to: D.self) }
         if let decodable = D.self as? any MySQLDecodable.Type {
             // The cast back cannot fail: `decodable` is `D.self`.
             return try decodable.init(mysqlValue: value) as! D
