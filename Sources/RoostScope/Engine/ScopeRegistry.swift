@@ -40,18 +40,16 @@ final class ScopeRegistry: Sendable {
 
     /// Runs `body` with the graph locked, then carries out what it deferred: resuming the
     /// tasks it woke and cancelling the tasks it asked to cancel (see ``DeferredAction``).
+    ///
+    /// Most passes defer nothing; they neither copy nor walk an empty list.
     func withState<R: Sendable, E: Error>(_ body: (inout sending RegistryState) throws(E) -> R) throws(E) -> R {
-        let (result, deferred) = state.withLock { state -> (Result<R, E>, InlineList<DeferredAction>) in
-            let result: Result<R, E>
-            do throws(E) {
-                result = .success(try body(&state))
-            } catch {
-                result = .failure(error)
-            }
-            return (result, state.pendingActions.takeAll())
+        var deferred = InlineList<DeferredAction>()
+        // Runs once the lock is released, after a throwing body too.
+        defer { if !deferred.isEmpty { deferred.forEach { $0.run() } } }
+        return try state.withLock { state throws(E) -> R in
+            defer { if !state.pendingActions.isEmpty { deferred = state.pendingActions.takeAll() } }
+            return try body(&state)
         }
-        deferred.forEach { $0.run() }
-        return try result.get()
     }
 
     /// Creates the scope for the root body.
