@@ -46,8 +46,17 @@ struct PostgresStatementGate: SQLDatabase {
         let serialized = SerializedStatement(sql: sql, binds: binds)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
-            guard let value = bind as? any PostgresThrowingDynamicTypeEncodable, (try? bindings.append(value)) != nil
-            else { return (serialized, nil) }
+            // The commonest types skip the protocol lookup, a search of the runtime's
+            // conformance table on every call.
+            switch bind {
+            case let value as Int64: bindings.append(value)
+            case let value as Int: bindings.append(value)
+            case let value as String: bindings.append(value)
+            case let value as any PostgresThrowingDynamicTypeEncodable:
+                guard (try? bindings.append(value)) != nil else { return (serialized, nil) }
+            default:
+                return (serialized, nil)
+            }
         }
         if let level = queryLogLevel {
             logger.log(
@@ -102,22 +111,20 @@ struct PostgresFastRow: SQLRow {
     }
 
     func decode<T: Decodable>(column: String, as type: T.Type) throws -> T {
-        if columns.contains(column), let value = Self.decodeDirectly(T.self, from: columns[column]) { return value }
-        return try row.sql().decode(column: column, as: T.self)
-    }
-
-    /// The value when `T` is one of the types postgres-kit also hands straight to
-    /// postgres-nio, with none of its workarounds, and the cell holds one; else nil.
-    private static func decodeDirectly<T>(_ type: T.Type, from cell: PostgresCell) -> T? {
-        guard cell.bytes != nil else { return nil }
-        switch type {
-        case is Int64.Type: return try? cell.decode(Int64.self) as? T
-        case is Int.Type: return try? cell.decode(Int.self) as? T
-        case is Int32.Type: return try? cell.decode(Int32.self) as? T
-        case is String.Type: return try? cell.decode(String.self) as? T
-        case is Bool.Type: return try? cell.decode(Bool.self) as? T
-        case is UUID.Type: return try? cell.decode(UUID.self) as? T
-        default: return nil
+        if columns.contains(column) {
+            let cell = columns[column]
+            // The types postgres-kit also hands straight to postgres-nio, with none of its
+            // workarounds; comparing types costs less than a conformance lookup, and the
+            // bit casts are between equal types.
+            if cell.bytes != nil {
+                if T.self == Int64.self, let value = try? cell.decode(Int64.self) { return unsafeBitCast(value, to: T.self) }
+                if T.self == Int.self, let value = try? cell.decode(Int.self) { return unsafeBitCast(value, to: T.self) }
+                if T.self == Int32.self, let value = try? cell.decode(Int32.self) { return unsafeBitCast(value, to: T.self) }
+                if T.self == String.self, let value = try? cell.decode(String.self) { return unsafeBitCast(value, to: T.self) }
+                if T.self == Bool.self, let value = try? cell.decode(Bool.self) { return unsafeBitCast(value, to: T.self) }
+                if T.self == UUID.self, let value = try? cell.decode(UUID.self) { return unsafeBitCast(value, to: T.self) }
+            }
         }
+        return try row.sql().decode(column: column, as: T.self)
     }
 }

@@ -14,21 +14,17 @@ struct SQLiteFastRow: SQLRow {
 
     func decodeNil(column: String) throws -> Bool { (row.column(column) ?? .null) == .null }
 
+    /// The common types, when the column holds exactly the value sqlite-nio would convert
+    /// them from (an integer for integers, text for a string, a float for a double), are
+    /// read directly: comparing types costs less than sqlite-kit's conformance lookup, and
+    /// the bit casts are between equal types.
     func decode<T: Decodable>(column: String, as type: T.Type) throws -> T {
-        if let data = row.column(column), let value = Self.decodeDirectly(T.self, from: data) { return value }
-        return try row.sql(decoder: decoder).decode(column: column, as: T.self)
-    }
-
-    /// The value when `T` is one of the common types and `data` holds exactly the value
-    /// sqlite-nio would convert it from (an integer for integers, text for a string, a
-    /// float for a double); else nil.
-    private static func decodeDirectly<T>(_ type: T.Type, from data: SQLiteData) -> T? {
-        switch (data, type) {
-        case (.integer(let value), is Int64.Type): Int64(value) as? T
-        case (.integer(let value), is Int.Type): value as? T
-        case (.text(let value), is String.Type): value as? T
-        case (.float(let value), is Double.Type): value as? T
-        default: nil
+        switch row.column(column) {
+        case .integer(let value) where T.self == Int64.self: return unsafeBitCast(Int64(value), to: T.self)
+        case .integer(let value) where T.self == Int.self: return unsafeBitCast(value, to: T.self)
+        case .text(let value) where T.self == String.self: return unsafeBitCast(value, to: T.self)
+        case .float(let value) where T.self == Double.self: return unsafeBitCast(value, to: T.self)
+        default: return try row.sql(decoder: decoder).decode(column: column, as: T.self)
         }
     }
 }
