@@ -63,11 +63,20 @@ public final class RedisRateLimiter: RateLimiter {
                     .integer(interval.redisMilliseconds),
                 ])
         }
-        guard let parts = reply.array, parts.count == 3, let allowed = parts[0].integer,
-            let remaining = parts[1].integer, let retryAfter = parts[2].integer
-        else { throw RedisProtocolError.unexpected(reply, expected: "three integers") }
-        return RateLimitResult(
-            allowed: allowed == 1, remaining: Int(remaining), retryAfter: .milliseconds(allowed == 1 ? 0 : retryAfter))
+        // Every script answers an allowed request with the units left, a bare integer (a
+        // table costs the server more than the rest of a fixed window's script), and a
+        // denied one with those and the ms until enough come back.
+        switch reply {
+        case .integer(let remaining):
+            return RateLimitResult(allowed: true, remaining: Int(remaining), retryAfter: .zero)
+        case .array(let parts) where parts.count == 2:
+            if let remaining = parts[0].integer, let retryAfter = parts[1].integer {
+                return RateLimitResult(allowed: false, remaining: Int(remaining), retryAfter: .milliseconds(retryAfter))
+            }
+        default:
+            break
+        }
+        throw RedisProtocolError.unexpected(reply, expected: "an integer, or an array of two integers")
     }
 
     /// Forgets everything counted for `key`.
@@ -79,29 +88,29 @@ public final class RedisRateLimiter: RateLimiter {
     }
 
     /// KEYS[1] the window's count; ARGV cost, limit, window in ms. The window starts at the
-    /// first request and ends when the key expires; returns allowed, remaining, retry ms.
+    /// first request and ends when the key expires.
     /// An allowed request is one `INCRBY` (plus `PEXPIRE` when it opens the window); a
     /// denied one is taken back at once, so it consumes nothing.
     static let fixedWindowScript = RedisScript(
         """
+        local count = redis.call('INCRBY', KEYS[1], ARGV[1])
         local cost, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local count = redis.call('INCRBY', KEYS[1], cost)
         if count == cost then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-        if count <= limit then return {1, limit - count, 0} end
-        count = redis.call('DECRBY', KEYS[1], cost)
+        if count <= limit then return limit - count end
+        count = redis.call('DECRBY', KEYS[1], ARGV[1])
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
           ttl = tonumber(ARGV[3])
         end
-        return {0, limit - count, ttl}
+        return {limit - count, ttl}
         """)
 
     /// KEYS[1] a sorted set of `sequence:cost` members scored by server ms; KEYS[2] a
     /// string `total:sequence:oldest:expires` (units in the set, last sequence number,
     /// score of the oldest member, when the set's key expires); ARGV cost, limit, window in
-    /// ms. Units count until `window` after they were consumed; returns allowed, remaining,
-    /// retry ms (when enough of the oldest units will have aged out).
+    /// ms. Units count until `window` after they were consumed; the retry is when enough of
+    /// the oldest units will have aged out.
     ///
     /// The summary spares the common case any scan: the set is read only when its oldest
     /// member has aged out or a request is denied, and its expiry is pushed two windows
@@ -140,7 +149,7 @@ public final class RedisRateLimiter: RateLimiter {
             redis.call('PEXPIREAT', KEYS[1], expires)
           end
           redis.call('SET', KEYS[2], total .. ':' .. sequence .. ':' .. (oldest or now) .. ':' .. expires, 'PX', window)
-          return {1, limit - total, 0}
+          return limit - total
         end
         if summary then
           redis.call('SET', KEYS[2], total .. ':' .. sequence .. ':' .. (oldest or '') .. ':' .. expires, 'KEEPTTL')
@@ -150,18 +159,17 @@ public final class RedisRateLimiter: RateLimiter {
         for i = 1, #entries, 2 do
           freed = freed + costOf(entries[i])
           if total - freed + cost <= limit then
-            return {0, limit - total, tonumber(entries[i + 1]) + window - now}
+            return {limit - total, tonumber(entries[i + 1]) + window - now}
           end
         end
-        return {0, limit - total, window}
+        return {limit - total, window}
         """)
 
     /// KEYS[1] `previous × (limit + 1) + current`: the units of the previous and the
     /// current fixed window packed into one integer, expiring two windows after the current
     /// window started, so that its `PTTL` tells where in the window the request falls (more
     /// than a window left: inside it; less: it has ended and becomes the previous one;
-    /// none: both are over). ARGV cost, limit, window in ms; returns allowed, remaining,
-    /// retry ms. Inside a window an allowed request is `PTTL` and `INCRBY`, as cheap as a
+    /// none: both are over). ARGV cost, limit, window in ms. Inside a window an allowed request is `PTTL` and `INCRBY`, as cheap as a
     /// fixed window; a denied one is taken back with `DECRBY`.
     static let approximateSlidingWindowScript = RedisScript(
         """
@@ -177,27 +185,27 @@ public final class RedisRateLimiter: RateLimiter {
           previous, current, left = tonumber(redis.call('GET', KEYS[1])) % scale, 0, ttl
         else
           redis.call('SET', KEYS[1], cost, 'PX', 2 * window)
-          return {1, limit - cost, 0}
+          return limit - cost
         end
         local used = math.floor(previous * left / window) + current
         if used + cost <= limit then
           if ttl <= window then redis.call('SET', KEYS[1], previous * scale + cost, 'PX', left + window) end
-          return {1, limit - used - cost, 0}
+          return limit - used - cost
         end
         if ttl > window then redis.call('DECRBY', KEYS[1], cost) end
         local room = limit - cost - current
         local remaining = math.max(0, limit - used)
-        if room >= 0 then return {0, remaining, math.floor(left - (room + 1) * window / previous) + 1} end
+        if room >= 0 then return {remaining, math.floor(left - (room + 1) * window / previous) + 1} end
         room = limit - cost
-        if current <= room then return {0, remaining, left} end
-        return {0, remaining, left + math.floor(window - (room + 1) * window / current) + 1}
+        if current <= room then return {remaining, left} end
+        return {remaining, left + math.floor(window - (room + 1) * window / current) + 1}
         """)
 
     /// KEYS[1] expires when the bucket is full again: its `PTTL` plus the value (a
     /// remainder in (-1, 0], kept only when a token takes a fractional number of ms) is
     /// the bucket's debt, the ms the missing tokens take to come back (the generic cell
     /// rate algorithm, with the key's expiry as the server's clock). ARGV cost, capacity,
-    /// refill, interval in ms; returns allowed, remaining, retry ms. When a token takes a
+    /// refill, interval in ms. When a token takes a
     /// whole number of ms, a check costs `PTTL` and, when allowed, `PEXPIRE` (`SET PX` for
     /// a new key); otherwise `PTTL`, `GET` and `SET PX`.
     static let tokenBucketScript = RedisScript(
@@ -210,7 +218,7 @@ public final class RedisRateLimiter: RateLimiter {
         if debt < 0 then debt = 0 end
         local burst, after = capacity * per, debt + cost * per
         if after > burst + 1e-6 then
-          return {0, math.floor((burst - debt) / per + 1e-9), math.ceil(after - burst)}
+          return {math.floor((burst - debt) / per + 1e-9), math.ceil(after - burst)}
         end
         local ms = math.ceil(after)
         if whole and debt > 0 then
@@ -218,6 +226,6 @@ public final class RedisRateLimiter: RateLimiter {
         else
           redis.call('SET', KEYS[1], whole and '' or after - ms, 'PX', ms)
         end
-        return {1, math.floor((burst - after) / per + 1e-9), 0}
+        return math.floor((burst - after) / per + 1e-9)
         """)
 }
