@@ -88,9 +88,9 @@ public final class RedisRateLimiter: RateLimiter {
     }
 
     /// KEYS[1] the window's count; ARGV cost, limit, window in ms. The window starts at the
-    /// first request and ends when the key expires.
-    /// An allowed request is one `INCRBY` (plus `PEXPIRE` when it opens the window); a
-    /// denied one is taken back at once, so it consumes nothing.
+    /// first request and ends when the key expires. An allowed request is one `INCRBY`
+    /// (plus `PEXPIRE` when it opens the window); a denied one is taken back at once, so it
+    /// consumes nothing.
     static let fixedWindowScript = RedisScript(
         """
         local count = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -169,8 +169,9 @@ public final class RedisRateLimiter: RateLimiter {
     /// current fixed window packed into one integer, expiring two windows after the current
     /// window started, so that its `PTTL` tells where in the window the request falls (more
     /// than a window left: inside it; less: it has ended and becomes the previous one;
-    /// none: both are over). ARGV cost, limit, window in ms. Inside a window an allowed request is `PTTL` and `INCRBY`, as cheap as a
-    /// fixed window; a denied one is taken back with `DECRBY`.
+    /// none: both are over). ARGV cost, limit, window in ms. Inside a window an allowed
+    /// request is `PTTL` and `INCRBY`, as cheap as a fixed window; a denied one is taken
+    /// back with `DECRBY`.
     static let approximateSlidingWindowScript = RedisScript(
         """
         local cost, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -205,9 +206,9 @@ public final class RedisRateLimiter: RateLimiter {
     /// remainder in (-1, 0], kept only when a token takes a fractional number of ms) is
     /// the bucket's debt, the ms the missing tokens take to come back (the generic cell
     /// rate algorithm, with the key's expiry as the server's clock). ARGV cost, capacity,
-    /// refill, interval in ms. When a token takes a
-    /// whole number of ms, a check costs `PTTL` and, when allowed, `PEXPIRE` (`SET PX` for
-    /// a new key); otherwise `PTTL`, `GET` and `SET PX`.
+    /// refill, interval in ms. When a token takes a whole number of ms, a check costs
+    /// `PTTL` and, when allowed, `PEXPIRE` (`SET PX` for a new key); otherwise `PTTL`, `GET`
+    /// and `SET PX`.
     static let tokenBucketScript = RedisScript(
         """
         local cost, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])

@@ -81,11 +81,11 @@ struct GuardedSQLDatabase: SQLDatabase {
     /// Nil when the statement should run through ``execute(sql:_:)`` instead.
     func driverRows(of query: any SQLExpression) async throws -> [any SQLRow]? {
         if client.engine == .mysql { return try await mysqlResult(of: query).rows.map { $0 } }
-        // A cached INSERT is serialized already.
-        let statement = query as? SerializedStatement ?? SerializedStatement(serialize(query))
-        try checkWritable(sql: statement.sql)
         do {
             guard case .pool = try resolvedTarget() else { return nil }
+            // A cached INSERT is serialized already.
+            let statement = query as? SerializedStatement ?? SerializedStatement(serialize(query))
+            try checkWritable(sql: statement.sql)
             return try await client.driver.rows(of: statement)
         } catch {
             throw DatabaseError.translating(error, engine: client.engine)

@@ -146,7 +146,7 @@ struct SQLiteDriver: DatabaseDriver {
     }
 
     /// Runs `statement` on a pooled connection and returns its rows, gathered on the
-    /// thread pool by sqlite-nio: no SQLKit row callback, no collecting under a lock, and
+    /// connection's thread by sqlite-nio: no SQLKit row callback, no collecting under a lock, and
     /// common column types decoded directly (``SQLiteFastRow``). Logs and encodes the
     /// binds as sqlite-kit does.
     func rows(of statement: SerializedStatement) async throws -> [any SQLRow]? {
