@@ -57,3 +57,41 @@ struct RedisScriptTests {
         try await connection.close()
     }
 }
+
+/// How a rate limiter reads its script's reply: the units left when allowed, those and
+/// the retry when denied, and a clear error for anything else (a server running other
+/// code under the script's digest, say).
+@Suite struct RedisRateLimiterReplyTests {
+    /// Answers every command with `reply`.
+    private struct FixedReply: RedisCommandSender {
+        let reply: RESPValue
+        func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue { reply }
+    }
+
+    private func acquire(_ reply: RESPValue) async throws -> RateLimitResult {
+        let limiter = RedisRateLimiter(
+            client: FixedReply(reply: reply), strategy: .fixedWindow(limit: 10, window: .seconds(1)))
+        return try await limiter.acquire("k")
+    }
+
+    @Test func anIntegerIsAnAllowedRequestWithTheUnitsLeft() async throws {
+        #expect(try await acquire(.integer(7)) == RateLimitResult(allowed: true, remaining: 7, retryAfter: .zero))
+    }
+
+    @Test func twoIntegersAreADeniedRequestWithItsRetry() async throws {
+        #expect(
+            try await acquire(.array([.integer(0), .integer(250)]))
+                == RateLimitResult(allowed: false, remaining: 0, retryAfter: .milliseconds(250)))
+    }
+
+    @Test(arguments: [
+        RESPValue.array([.integer(1), .integer(5), .integer(0)]),
+        RESPValue.array([.integer(0), .null]),
+        RESPValue.null,
+    ])
+    func anyOtherReplyIsAProtocolError(_ reply: RESPValue) async throws {
+        let error = try await #require(throws: RedisProtocolError.self) { try await acquire(reply) }
+        #expect(error.kind == .unexpectedReply)
+        #expect(error.message.contains("an integer, or an array of two integers"))
+    }
+}
