@@ -9,8 +9,7 @@ extension RedisCommand {
     /// send such a command on a connection leased for it alone.
     var canShareConnection: Bool {
         if isBlocking { return false }
-        let upper = name.utf8.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) })
-            ? name.uppercased() : name
+        let upper = upperName
         if Self.connectionBound.contains(upper) { return false }
         if upper == "XREAD" || upper == "XREADGROUP" {
             // Blocking only with a BLOCK option.
@@ -19,6 +18,11 @@ extension RedisCommand {
             }
         }
         return true
+    }
+
+    /// The command's name in capitals, allocating only when it has small letters.
+    fileprivate var upperName: String {
+        name.utf8.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) ? name.uppercased() : name
     }
 
     /// Commands that block or that change or depend on their connection's state.
@@ -32,4 +36,28 @@ extension RedisCommand {
         // Commands that turn the connection into a stream or stall the server for it.
         "MONITOR", "SYNC", "PSYNC", "DEBUG",
     ]
+}
+
+extension Array where Element == RedisCommand {
+    /// Whether these commands, sent as one pipeline, can go on a connection that other
+    /// tasks use at the same time: each of them can, or is the `MULTI` and `EXEC` (or
+    /// `DISCARD`) of a transaction that opens and closes within the pipeline. A pipeline
+    /// is written at once, so no other task's command can fall inside such a transaction,
+    /// and the connection is out of it again after the pipeline.
+    var canShareConnection: Bool {
+        var inTransaction = false
+        for command in self {
+            switch command.upperName {
+            case "MULTI":
+                if inTransaction { return false }
+                inTransaction = true
+            case "EXEC", "DISCARD":
+                if !inTransaction { return false }
+                inTransaction = false
+            default:
+                if !command.canShareConnection { return false }
+            }
+        }
+        return !inTransaction
+    }
 }

@@ -4,11 +4,15 @@ import RoostTasks
 /// A ``DistributedLock`` kept in Redis: one holder per key across every process that
 /// uses the same server and namespace.
 ///
-/// Acquiring is one Lua script: `SET key token NX PX ttl` and, when that succeeds, `INCR`
-/// of a companion key, whose value is the lease's fencing token (it survives releases, so
-/// tokens grow strictly per key). Release and extend are Lua scripts that act only while
-/// the key still holds the lease's random token, so a holder whose lease expired cannot
-/// free or prolong a newer holder's lock. The server measures time to live.
+/// Acquiring is one `MULTI`/`EXEC` transaction, written in a single pipeline:
+/// `SET key token NX PX ttl` and `INCR` of a companion key, whose value is the fencing
+/// token of the lease when the `SET` succeeds. The counter survives releases and grows
+/// with every attempt, so tokens grow strictly per key; and since both commands run as
+/// one, no holder can be handed a token after a later holder's. (The transaction costs
+/// the server less than a Lua script doing the same.) Release and extend are Lua scripts
+/// that act only while the key still holds the lease's random token, so a holder whose
+/// lease expired cannot free or prolong a newer holder's lock. The server measures time
+/// to live.
 ///
 /// Waiting, renewal and `withLock` come from ``DistributedLock``: waiters poll with the
 /// jittered ``retryBackoff``, and a lease taken over by another process is noticed (and
@@ -76,11 +80,15 @@ public final class RedisLock: DistributedLock {
     /// Sets `key` to `token` for `ttl` if it is free; returns the new fencing token, or
     /// nil when the key is held.
     func acquire(_ key: String, token: String, ttl: Duration) async throws -> UInt64? {
-        let reply = try await Self.acquireScript.run(
-            on: client, keys: [lockKey(key), fenceKey(key)],
-            arguments: [.string(token), .integer(ttl.redisMilliseconds)])
-        guard let fence = reply.integer else { throw RedisProtocolError.unexpected(reply, expected: "an integer") }
-        return fence > 0 ? UInt64(fence) : nil
+        let replies = try await client.runAtomically([
+            RedisCommand("SET", .string(lockKey(key)), .string(token), "NX", "PX", .integer(ttl.redisMilliseconds)),
+            RedisCommand("INCR", .string(fenceKey(key))),
+        ])
+        let (set, counter) = (try replies[0].get(), try replies[1].get())
+        guard let fence = counter.integer, fence > 0 else {
+            throw RedisProtocolError.unexpected(counter, expected: "a positive integer")
+        }
+        return set.isNull ? nil : UInt64(fence)
     }
 
     /// Raises the fencing counter of `key` to at least `value` (Redlock keeps its servers'
@@ -126,15 +134,6 @@ public final class RedisLock: DistributedLock {
         }
         return value == 1
     }
-
-    /// KEYS lock, fence; ARGV token, ttl ms. Returns the new fencing token, or 0 when held.
-    static let acquireScript = RedisScript(
-        """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-          return redis.call('INCR', KEYS[2])
-        end
-        return 0
-        """)
 
     /// KEYS fence; ARGV value. Sets the counter to the value if it is lower.
     static let raiseFenceScript = RedisScript(

@@ -12,6 +12,10 @@ public protocol RedisCommandSender: Sendable {
     /// Sends `command` and returns its reply; an error reply throws ``RedisServerError``.
     @discardableResult
     func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue
+
+    /// Writes all `commands` at once on one connection and returns each one's outcome, in
+    /// order.
+    func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>]
 }
 
 extension RedisConnection: RedisCommandSender {}

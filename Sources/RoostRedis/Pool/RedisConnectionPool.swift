@@ -136,6 +136,8 @@ public final class RedisConnectionPool: Service {
     /// Writes all `commands` at once on one connection and returns each one's outcome, in
     /// order (see ``RedisConnection/pipeline(_:timeout:)``): on a shared connection when
     /// every command allows it, as ``send(_:timeout:)`` does, else on one leased for them.
+    /// A `MULTI` … `EXEC` transaction that opens and closes within the pipeline shares too:
+    /// written at once, nothing of another caller's can fall inside it.
     ///
     /// ```swift
     /// let results = try await pool.pipeline([RedisCommand("INCR", "a"), RedisCommand("INCR", "b")])
@@ -143,7 +145,7 @@ public final class RedisConnectionPool: Service {
     public func pipeline(
         _ commands: [RedisCommand], timeout: Duration? = nil
     ) async throws -> [Result<RESPValue, any Error>] {
-        try await onConnection(shared: commands.allSatisfy(\.canShareConnection)) {
+        try await onConnection(shared: commands.canShareConnection) {
             try await $0.pipeline(commands, timeout: timeout)
         }
     }

@@ -32,26 +32,37 @@ extension RedisConnection {
             if !keys.isEmpty { try await send(RedisCommand("UNWATCH")) }
             throw error
         }
-        let commands = [RedisCommand("MULTI")] + transaction.commands + [RedisCommand("EXEC")]
-        let results = try await pipeline(commands)
+        return RedisTransactionResult(queued: queued, replies: try await runAtomically(transaction.commands))
+    }
+}
+
+extension RedisCommandSender {
+    /// Runs `commands` between `MULTI` and `EXEC`, all written in one pipeline, and returns
+    /// each one's reply, in order. Through a pool the pipeline may share a connection (see
+    /// ``RedisConnectionPool/pipeline(_:timeout:)``), so nothing here may `WATCH`.
+    ///
+    /// - Throws: ``RedisTransactionError`` `.rejected` when the server refused a command
+    ///   while queuing it (nothing ran), `.watchConflict` when `EXEC` answers null.
+    func runAtomically(_ commands: [RedisCommand]) async throws -> [Result<RESPValue, RedisServerError>] {
+        let pipelined = [RedisCommand("MULTI")] + commands + [RedisCommand("EXEC")]
+        let results = try await pipeline(pipelined, timeout: nil)
         // A command refused while queuing (wrong arity, unknown command) aborts EXEC.
         for (offset, result) in results.dropLast().enumerated() {
             if case .failure(let error) = result {
                 if offset == 0 { throw error }
-                throw RedisTransactionError(.rejected, command: commands[offset].description, underlying: error)
+                throw RedisTransactionError(.rejected, command: pipelined[offset].description, underlying: error)
             }
         }
         let exec = try results[results.count - 1].get()
         if exec.isNull { throw RedisTransactionError(.watchConflict, command: nil, underlying: nil) }
-        let replies = try Self.array(exec).map { reply -> Result<RESPValue, RedisServerError> in
+        let replies = try RedisConnection.array(exec).map { reply -> Result<RESPValue, RedisServerError> in
             if let message = reply.errorMessage { return .failure(RedisServerError(serverMessage: message)) }
             return .success(reply)
         }
-        guard replies.count == transaction.commands.count else {
-            throw RedisProtocolError(
-                .unexpectedReply, "EXEC returned \(replies.count) replies for \(transaction.commands.count) commands")
+        guard replies.count == commands.count else {
+            throw RedisProtocolError(.unexpectedReply, "EXEC returned \(replies.count) replies for \(commands.count) commands")
         }
-        return RedisTransactionResult(queued: queued, replies: replies)
+        return replies
     }
 }
 

@@ -28,4 +28,20 @@ struct RedisCommandSharingTests {
     func markedBlocking() {
         #expect(!RedisCommand("MODULE.WAIT", arguments: ["key"], isBlocking: true).canShareConnection)
     }
+
+    @Test("a pipeline shares when each command may, or is part of a transaction it opens and closes")
+    func pipelines() {
+        let set = RedisCommand("SET", "k", "v")
+        #expect([set, RedisCommand("INCR", "n")].canShareConnection)
+        #expect([RedisCommand("MULTI"), set, RedisCommand("INCR", "n"), RedisCommand("EXEC")].canShareConnection)
+        #expect([RedisCommand("multi"), set, RedisCommand("discard"), set].canShareConnection)
+        #expect([RedisCommand("MULTI"), RedisCommand("EXEC"), RedisCommand("MULTI"), set, RedisCommand("EXEC")].canShareConnection)
+        // A transaction left open, closed without being opened, nested, or holding a
+        // command that may not share keeps the pipeline on a connection of its own.
+        #expect(![RedisCommand("MULTI"), set].canShareConnection)
+        #expect(![set, RedisCommand("EXEC")].canShareConnection)
+        #expect(![RedisCommand("MULTI"), RedisCommand("MULTI"), set, RedisCommand("EXEC")].canShareConnection)
+        #expect(![RedisCommand("MULTI"), RedisCommand("SELECT", 1), RedisCommand("EXEC")].canShareConnection)
+        #expect(![RedisCommand("WATCH", "k"), RedisCommand("MULTI"), set, RedisCommand("EXEC")].canShareConnection)
+    }
 }

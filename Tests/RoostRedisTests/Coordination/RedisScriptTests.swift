@@ -66,6 +66,9 @@ struct RedisScriptTests {
     private struct FixedReply: RedisCommandSender {
         let reply: RESPValue
         func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue { reply }
+        func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>] {
+            commands.map { _ in .success(reply) }
+        }
     }
 
     private func acquire(_ reply: RESPValue) async throws -> RateLimitResult {

@@ -170,6 +170,48 @@ struct RedisConnectionPoolTests {
         try await admin.close()
     }
 
+    @Test("a transaction opened and closed within one pipeline runs on the shared connection, whole, among other callers' commands")
+    func transactionPipelinesShare() async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        var configuration = try poolConfiguration(name: name, maximum: 4)
+        configuration.sharedConnections = 1
+        try await withRunningPool(configuration) { pool in
+            try await pool.send(RedisCommand("PING"))  // opens the shared connection
+            // Plain commands from many tasks on the same shared connection: if one fell
+            // inside a transaction, it would be queued there and answer QUEUED.
+            let transactions = try await withThrowingTaskGroup(of: [Result<RESPValue, any Error>]?.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        if index.isMultiple(of: 2) {
+                            try await pool.send(RedisCommand("INCR", .string(key)))
+                            return nil
+                        }
+                        return try await pool.pipeline([
+                            RedisCommand("MULTI"), RedisCommand("INCR", .string(key)), RedisCommand("INCR", .string(key)),
+                            RedisCommand("EXEC"),
+                        ])
+                    }
+                }
+                var all: [[Result<RESPValue, any Error>]] = []
+                for try await case let results? in group { all.append(results) }
+                return all
+            }
+            #expect(transactions.count == 100)
+            for results in transactions {
+                let exec = try #require(try results[3].get().array)
+                let (first, second) = (try #require(exec[0].integer), try #require(exec[1].integer))
+                // Atomic: nothing of another caller's ran between the two increments.
+                #expect(second == first + 1)
+            }
+            #expect(try await pool.send(RedisCommand("GET", .string(key))).integer == 300)
+            #expect(try await clientIDs(named: name, using: admin).count == 1)
+        }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
     @Test("a blocking command sent through the pool gets a connection of its own")
     func blockingCommandLeases() async throws {
         let name = "pool-\(UUID().uuidString.prefix(8))"
