@@ -27,6 +27,22 @@ struct RedisConnectionPoolTests {
         }
     }
 
+    /// Runs `body` while a pool of `maximum` connections runs, one of them shared, with the
+    /// pool's client name, a fresh key and a connection to watch the server with; deletes
+    /// the key afterwards.
+    private func withOneSharedConnection(
+        maximum: Int, _ body: (RedisConnectionPool, _ name: String, _ key: String, _ admin: RedisConnection) async throws -> Void
+    ) async throws {
+        let name = "pool-\(UUID().uuidString.prefix(8))"
+        let key = uniqueKey()
+        let admin = try await connectToTestServer()
+        var configuration = try poolConfiguration(name: name, maximum: maximum)
+        configuration.sharedConnections = 1
+        try await withRunningPool(configuration) { pool in try await body(pool, name, key, admin) }
+        try await admin.delete(key)
+        try await admin.close()
+    }
+
     /// The ids of the server's clients named `name`.
     private func clientIDs(named name: String, using admin: RedisConnection) async throws -> [Int64] {
         let list = try await admin.send("CLIENT", "LIST").string ?? ""
@@ -150,12 +166,7 @@ struct RedisConnectionPoolTests {
 
     @Test("a pipeline through the pool shares a connection when all its commands may, else leases one")
     func pipelines() async throws {
-        let name = "pool-\(UUID().uuidString.prefix(8))"
-        let key = uniqueKey()
-        let admin = try await connectToTestServer()
-        var configuration = try poolConfiguration(name: name, maximum: 4)
-        configuration.sharedConnections = 1
-        try await withRunningPool(configuration) { pool in
+        try await withOneSharedConnection(maximum: 4) { pool, name, key, admin in
             let counts = try await pool.pipeline([RedisCommand("INCR", .string(key)), RedisCommand("INCR", .string(key))])
             #expect(try counts.map { try $0.get().integer } == [1, 2])
             #expect(try await clientIDs(named: name, using: admin).count == 1)
@@ -166,18 +177,11 @@ struct RedisConnectionPoolTests {
             #expect(try named[1].get().string == name)
             #expect(try await clientIDs(named: name, using: admin).count == 2)
         }
-        try await admin.delete(key)
-        try await admin.close()
     }
 
     @Test("a transaction opened and closed within one pipeline runs on the shared connection, whole, among other callers' commands")
     func transactionPipelinesShare() async throws {
-        let name = "pool-\(UUID().uuidString.prefix(8))"
-        let key = uniqueKey()
-        let admin = try await connectToTestServer()
-        var configuration = try poolConfiguration(name: name, maximum: 4)
-        configuration.sharedConnections = 1
-        try await withRunningPool(configuration) { pool in
+        try await withOneSharedConnection(maximum: 4) { pool, name, key, admin in
             try await pool.send(RedisCommand("PING"))  // opens the shared connection
             // Plain commands from many tasks on the same shared connection: if one fell
             // inside a transaction, it would be queued there and answer QUEUED.
@@ -208,18 +212,11 @@ struct RedisConnectionPoolTests {
             #expect(try await pool.send(RedisCommand("GET", .string(key))).integer == 300)
             #expect(try await clientIDs(named: name, using: admin).count == 1)
         }
-        try await admin.delete(key)
-        try await admin.close()
     }
 
     @Test("a blocking command sent through the pool gets a connection of its own")
     func blockingCommandLeases() async throws {
-        let name = "pool-\(UUID().uuidString.prefix(8))"
-        let key = uniqueKey()
-        let admin = try await connectToTestServer()
-        var configuration = try poolConfiguration(name: name, maximum: 2)
-        configuration.sharedConnections = 1
-        try await withRunningPool(configuration) { pool in
+        try await withOneSharedConnection(maximum: 2) { pool, name, key, admin in
             try await pool.send(RedisCommand("PING"))  // opens the shared connection
             // Not marked blocking: recognised by its name. On the shared connection it would
             // hold up the LPUSH that ends it, and the test would wait out the timeout.
@@ -236,8 +233,6 @@ struct RedisConnectionPoolTests {
             try await pool.send(RedisCommand("LPUSH", .string(key), "job"))
             #expect(try await popped.array?.last?.string == "job")
         }
-        try await admin.delete(key)
-        try await admin.close()
     }
 
     @Test("a shared connection the server closed is replaced")
