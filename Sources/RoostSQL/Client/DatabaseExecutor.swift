@@ -99,11 +99,9 @@ extension DatabaseExecutor {
 
     /// The rows `query` returns on `database`, which runs it directly (no SQLKit builder
     /// around it).
-    static func rows(
-        of query: any SQLExpression, on database: any SQLDatabase, onlyFirst: Bool = false
-    ) async throws -> [any SQLRow] {
-        if let rows = try await driverRows(of: query, on: database) { return onlyFirst ? Array(rows.prefix(1)) : rows }
-        return try await CollectedRows.rows(of: query, on: database, onlyFirst: onlyFirst)
+    static func rows(of query: any SQLExpression, on database: any SQLDatabase) async throws -> [any SQLRow] {
+        if let rows = try await driverRows(of: query, on: database) { return rows }
+        return try await CollectedRows.rows(of: query, on: database)
     }
 
     /// The first row `query` returns on `database`, which runs it directly; no `LIMIT` is
@@ -120,7 +118,6 @@ extension DatabaseExecutor {
         guard let guarded = database as? GuardedSQLDatabase else { return nil }
         return try await guarded.driverRows(of: query)
     }
-
 
     /// The INSERT of `row` into `table`: its text from the client's cache when the table
     /// and column list were seen before, else as SQLKit's builder writes it.

@@ -67,8 +67,8 @@ struct GuardedSQLDatabase: SQLDatabase {
             case .connection(let connection):
                 return try await Self.mysql(connection).result(of: query)
             case .pool:
-                if let driver = client.driver as? MySQLDriver { return try await driver.result(of: query) }
-                return try await client.driver.withConnection { try await Self.mysql($0.sql).result(of: query) }
+                guard let driver = client.driver as? MySQLDriver else { throw Self.otherEngine }
+                return try await driver.result(of: query)
             }
         } catch {
             throw DatabaseError.translating(error, engine: client.engine)
@@ -83,8 +83,7 @@ struct GuardedSQLDatabase: SQLDatabase {
         if client.engine == .mysql { return try await mysqlResult(of: query).rows.map { $0 } }
         do {
             guard case .pool = try resolvedTarget() else { return nil }
-            // A cached INSERT is serialized already.
-            let statement = query as? SerializedStatement ?? SerializedStatement(serialize(query))
+            let statement = SerializedStatement(query, on: self)
             try checkWritable(sql: statement.sql)
             return try await client.driver.rows(of: statement)
         } catch {
@@ -93,11 +92,12 @@ struct GuardedSQLDatabase: SQLDatabase {
     }
 
     private static func mysql(_ database: any SQLDatabase) throws -> MySQLSQLDatabase {
-        guard let mysql = database as? MySQLSQLDatabase else {
-            throw DatabaseError(.queryFailed, "A MySQL statement reached a connection of another engine.")
-        }
+        guard let mysql = database as? MySQLSQLDatabase else { throw otherEngine }
         return mysql
     }
+
+    private static let otherEngine = DatabaseError(
+        .queryFailed, "A MySQL statement reached a connection of another engine.")
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch try resolvedTarget() {

@@ -77,9 +77,14 @@ struct SerializedStatement: SQLExpression {
         self.binds = binds
     }
 
-    /// A statement as `SQLDatabase.serialize(_:)` returns it.
-    init(_ serialized: (sql: String, binds: [any Encodable & Sendable])) {
-        self.init(sql: serialized.sql, binds: serialized.binds)
+    /// `query` serialized for `database`; a statement serialized already (a cached
+    /// INSERT) is taken as it is.
+    init(_ query: any SQLExpression, on database: any SQLDatabase) {
+        if let serialized = query as? SerializedStatement {
+            self = serialized
+        } else {
+            (sql, binds) = database.serialize(query)
+        }
     }
 
     func serialize(to serializer: inout SQLSerializer) {

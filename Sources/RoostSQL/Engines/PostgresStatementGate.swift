@@ -41,9 +41,8 @@ struct PostgresStatementGate: SQLDatabase {
     /// postgres-nio encodes every bind itself, exactly as postgres-kit would; `native` is
     /// nil otherwise (a `nil`, an array, a JSON value), and postgres-kit encodes the binds.
     private func prepare(_ query: any SQLExpression) -> (serialized: SerializedStatement, native: PostgresQuery?) {
-        // A cached INSERT is serialized already.
-        let (sql, binds) = (query as? SerializedStatement).map { ($0.sql, $0.binds) } ?? serialize(query)
-        let serialized = SerializedStatement(sql: sql, binds: binds)
+        let serialized = SerializedStatement(query, on: base)
+        let (sql, binds) = (serialized.sql, serialized.binds)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
             // The commonest types skip the protocol lookup, a search of the runtime's
