@@ -1,6 +1,9 @@
 // bench-scope: a tree of 1,111 services (fan-out 10, depth 3) started and torn down, and
 // 10,000 re-acquires (acquire + release) of a running service. Prints one JSON object:
-// {"tree_ms": ..., "per_service_us": ..., "reacquire_us": ...}, medians over several runs.
+// {"tree_ms": ..., "per_service_us": ..., "reacquire_us": ...}, medians over many runs. A
+// Roost tree takes a few ms, so its median is over 101 trees (about half a second, near the
+// time asyncscope's five trees take): five would sample the machine's
+// speed for a few tens of ms only, and a slow stretch would decide the result.
 import RoostScope
 
 enum BenchScope {
@@ -8,7 +11,8 @@ enum BenchScope {
     static let depth = 3
     static let services = (0...depth).reduce(0) { total, level in total + power(fanOut, level) }
     static let reacquires = 10_000
-    static let runs = 5
+    static let treeRuns = 101
+    static let reacquireRuns = 51
 
     static func power(_ base: Int, _ exponent: Int) -> Int {
         (0..<exponent).reduce(1) { value, _ in value * base }
@@ -93,14 +97,14 @@ enum BenchScope {
         _ = try await treeOnce()  // warm-up
         var ups: [Double] = []
         var totals: [Double] = []
-        for _ in 0..<runs {
+        for _ in 0..<treeRuns {
             let (up, total) = try await treeOnce()
             ups.append(microseconds(up))
             totals.append(microseconds(total))
         }
         _ = try await reacquireOnce()
         var reacquire: [Double] = []
-        for _ in 0..<runs { reacquire.append(microseconds(try await reacquireOnce())) }
+        for _ in 0..<reacquireRuns { reacquire.append(microseconds(try await reacquireOnce())) }
 
         let treeMs = rounded(median(totals) / 1000)
         let perService = rounded(median(ups) / Double(services))
