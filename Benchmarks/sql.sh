@@ -4,15 +4,18 @@
 # through CLIENTS raw connections of sqlite-nio, postgres-nio and RoostMySQL running the
 # same statements; for the servers also through the driver's own pool (a lease per
 # operation, as RoostSQL does); plus PostgreSQL point selects from asyncpg. The Swift sides
-# alternate for ROUNDS rounds, so that all of them see the same drift of the machine's
-# speed, and each one's median is reported.
+# alternate for ROUNDS rounds (default 11), each round starting with the next side, so
+# that all of them see the same drift of the machine's speed; each one's median is
+# reported. On two cores shared with the server, one run of a side differs from the next
+# by a fifth (coefficient of variation 0.1-0.2) however long it runs, so many short runs
+# give a steadier median than a few long ones.
 # Usage (through the runner): scripts/bench sql [CLIENTS] [SELECTS] [INSERTS] [ROUNDS]
 set -euo pipefail
 ROOT="$1"
 CLIENTS="${2:-8}"
-SELECTS="${3:-40000}"
-INSERTS="${4:-8000}"
-ROUNDS="${5:-3}"
+SELECTS="${3:-10000}"
+INSERTS="${4:-4000}"
+ROUNDS="${5:-11}"
 source "$ROOT/scripts/lib/bench.sh"
 trap 'roost_stop_servers; rm -rf "${sqlite_dir:-}"' EXIT
 
@@ -40,10 +43,19 @@ for engine in sqlite postgres mysql; do
         if [ "$mode" = point ]; then count="$SELECTS"; else count="$INSERTS"; fi
         roost_log "$engine $mode, $CLIENTS clients, $count operations, $ROUNDS rounds"
         raw=() roost=() pool=()
-        for _ in $(seq 1 "$ROUNDS"); do
-            raw+=("$("$bench" "$url" "$CLIENTS" "$count" "$mode" raw | ops)")
-            roost+=("$("$bench" "$url" "$CLIENTS" "$count" "$mode" roost | ops)")
-            if [ "$engine" != sqlite ]; then pool+=("$("$bench" "$url" "$CLIENTS" "$count" "$mode" pool | ops)"); fi
+        sides=(raw roost)
+        if [ "$engine" != sqlite ]; then sides+=(pool); fi
+        for round in $(seq 1 "$ROUNDS"); do
+            # Each round starts with the next side, so that no side always runs first.
+            for index in "${!sides[@]}"; do
+                side="${sides[$(((index + round) % ${#sides[@]}))]}"
+                result="$("$bench" "$url" "$CLIENTS" "$count" "$mode" "$side" | ops)"
+                case "$side" in
+                    raw) raw+=("$result") ;;
+                    roost) roost+=("$result") ;;
+                    pool) pool+=("$result") ;;
+                esac
+            done
         done
         roost_log "$engine $mode rounds: roost ${roost[*]}; driver ${raw[*]}; driver pool ${pool[*]:-none}"
         r="$(median "${roost[@]}")"
