@@ -95,9 +95,12 @@ public final class MySQLConnectionPool: Service {
     /// `LOCK TABLES` work in it; they are cleared (`COM_RESET_CONNECTION`) before the next
     /// lease, even when `body` throws or its task is cancelled.
     ///
-    /// `body` runs on the connection's event loop, so its round trips cost no thread
-    /// hops; keep CPU-heavy work out of it (do it after `withConnection` returns), since
-    /// the event loop serves no other connection meanwhile.
+    /// By default `body` runs on the connection's event loop, so its round trips cost no
+    /// thread hops; keep CPU-heavy work out of it (do it after `withConnection` returns),
+    /// since the event loop serves no other connection meanwhile. A body of one round trip
+    /// gains nothing there: the hop onto the event loop and back costs what the round trip
+    /// would, and the task's executor preference adds a lookup to every suspension. Pass
+    /// `onEventLoop: false` for such a body; it then runs where the caller does.
     ///
     /// ```swift
     /// let names = try await pool.withConnection { connection in
@@ -106,21 +109,27 @@ public final class MySQLConnectionPool: Service {
     /// }
     /// ```
     public func withConnection<Value: Sendable>(
-        leaseTimeout: Duration? = nil, _ body: (MySQLConnection) async throws -> Value
+        leaseTimeout: Duration? = nil, onEventLoop: Bool = true, _ body: (MySQLConnection) async throws -> Value
     ) async throws -> Value {
         let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
         let connection = lease.connection.connection
+        guard onEventLoop else { return try await run(body, on: lease) }
         // On the connection's event loop, each round trip resumes without a thread hop.
-        return try await withTaskExecutorPreference(connection.taskExecutor) {
-            let outcome: Result<Value, any Error>
-            do {
-                outcome = .success(try await body(connection))
-            } catch {
-                outcome = .failure(error)
-            }
-            await recycle(lease)
-            return try outcome.get()
+        return try await withTaskExecutorPreference(connection.taskExecutor) { try await run(body, on: lease) }
+    }
+
+    /// Runs `body` with the leased connection, then returns the connection to the pool.
+    private func run<Value: Sendable>(
+        _ body: (MySQLConnection) async throws -> Value, on lease: ConnectionLease<PooledMySQLConnection>
+    ) async throws -> Value {
+        let outcome: Result<Value, any Error>
+        do {
+            outcome = .success(try await body(lease.connection.connection))
+        } catch {
+            outcome = .failure(error)
         }
+        await recycle(lease)
+        return try outcome.get()
     }
 
     /// Runs one statement (text protocol) on a pooled connection. If that connection turns
@@ -132,7 +141,7 @@ public final class MySQLConnectionPool: Service {
     /// ```
     @discardableResult
     public func query(_ sql: String, leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
-        try await Self.retryingUnsent { try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql) } }
+        try await Self.retryingUnsent { try await withConnection(leaseTimeout: leaseTimeout, onEventLoop: false) { try await $0.query(sql) } }
     }
 
     /// Runs one statement with `?` placeholders bound to `binds` on a pooled connection
@@ -145,7 +154,7 @@ public final class MySQLConnectionPool: Service {
     @discardableResult
     public func query(_ sql: String, _ binds: [any MySQLEncodable], leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
         try await Self.retryingUnsent {
-            try await withConnection(leaseTimeout: leaseTimeout) { try await $0.query(sql, binds) }
+            try await withConnection(leaseTimeout: leaseTimeout, onEventLoop: false) { try await $0.query(sql, binds) }
         }
     }
 

@@ -22,7 +22,7 @@ public struct MySQLPoolConfiguration: Sendable {
     /// A connection past its lifetime is closed when it is returned to the pool, or at its
     /// next keep-alive check while idle. Keep it below the server's `wait_timeout`. Default `nil`.
     public var maximumLifetime: Duration?
-    /// How long ``MySQLConnectionPool/withConnection(leaseTimeout:_:)`` waits for a free
+    /// How long ``MySQLConnectionPool/withConnection(leaseTimeout:onEventLoop:_:)`` waits for a free
     /// connection before throwing ``MySQLPoolError`` of kind ``MySQLPoolError/Kind/timeout``.
     /// Default 10 seconds.
     public var leaseTimeout: Duration

@@ -37,7 +37,7 @@ final class MySQLDriver: DatabaseDriver {
 
     func withConnection<R>(_ body: (PooledConnection) async throws -> R) async throws -> R {
         let logger = self.logger
-        return try await leasing { connection, sql in
+        return try await leasing(onEventLoop: true) { connection, sql in
             let pooled = PooledConnection(sql: sql) {
                 do {
                     try await connection.close()
@@ -53,17 +53,21 @@ final class MySQLDriver: DatabaseDriver {
     /// statements whose rows or counts RoostSQL reads itself, with no SQLKit row callback
     /// and no ``PooledConnection`` in between.
     func result(of query: any SQLExpression) async throws -> MySQLQueryResult {
-        try await leasing { _, sql in try await sql.result(of: query) }
+        try await leasing(onEventLoop: false) { _, sql in try await sql.result(of: query) }
     }
 
-    /// Runs `body` with a pooled connection and the connection as a SQLKit database. A
-    /// failure to lease becomes a ``DatabaseError``; the body's own errors pass through.
-    private func leasing<R>(_ body: (MySQLConnection, MySQLSQLDatabase) async throws -> R) async throws -> R {
+    /// Runs `body` with a pooled connection and the connection as a SQLKit database, on
+    /// the connection's event loop when it makes several round trips (`onEventLoop`; see
+    /// `MySQLConnectionPool.withConnection`). A failure to lease becomes a
+    /// ``DatabaseError``; the body's own errors pass through.
+    private func leasing<R>(
+        onEventLoop: Bool, _ body: (MySQLConnection, MySQLSQLDatabase) async throws -> R
+    ) async throws -> R {
         var leased = false
         let queryLogLevel = self.queryLogLevel
         let logger = self.logger
         do {
-            let result = try await pool.withConnection { connection in
+            let result = try await pool.withConnection(onEventLoop: onEventLoop) { connection in
                 leased = true
                 var sql = connection.sql(logger: logger)
                 sql.queryLogLevel = queryLogLevel

@@ -26,6 +26,23 @@ struct MySQLConnectionPoolTests {
         }
     }
 
+    @Test("a body runs on its connection's event loop, unless it asks to stay where its caller runs")
+    func eventLoopPreference() async throws {
+        try await LivePool.withRunningPool(maximum: 2) { pool in
+            let onLoop = try await pool.withConnection { connection in
+                _ = try await connection.query("SELECT 1")
+                return connection.channel.eventLoop.inEventLoop
+            }
+            #expect(onLoop)
+            let offLoop = try await pool.withConnection(onEventLoop: false) { connection in
+                _ = try await connection.query("SELECT 1")
+                return connection.channel.eventLoop.inEventLoop
+            }
+            #expect(!offLoop)
+            #expect(try await pool.query("SELECT 2 AS n").rows[0]["n"].decode(Int.self) == 2)
+        }
+    }
+
     @Test("waiting longer than the lease timeout throws mysql.pool.timeout")
     func leaseTimeout() async throws {
         try await LivePool.withRunningPool(maximum: 1) { pool in
