@@ -141,7 +141,9 @@ public final class MySQLConnectionPool: Service {
     /// ```
     @discardableResult
     public func query(_ sql: String, leaseTimeout: Duration? = nil) async throws -> MySQLQueryResult {
-        try await Self.retryingUnsent { try await withConnection(leaseTimeout: leaseTimeout, onEventLoop: false) { try await $0.query(sql) } }
+        try await Self.retryingUnsent {
+            try await withConnection(leaseTimeout: leaseTimeout, onEventLoop: false) { try await $0.query(sql) }
+        }
     }
 
     /// Runs one statement with `?` placeholders bound to `binds` on a pooled connection
