@@ -112,10 +112,11 @@ public final class MySQLConnectionPool: Service {
         leaseTimeout: Duration? = nil, onEventLoop: Bool = true, _ body: (MySQLConnection) async throws -> Value
     ) async throws -> Value {
         let lease = try await lease(timeout: leaseTimeout ?? configuration.leaseTimeout)
-        let connection = lease.connection.connection
         guard onEventLoop else { return try await run(body, on: lease) }
         // On the connection's event loop, each round trip resumes without a thread hop.
-        return try await withTaskExecutorPreference(connection.taskExecutor) { try await run(body, on: lease) }
+        return try await withTaskExecutorPreference(lease.connection.connection.taskExecutor) {
+            try await run(body, on: lease)
+        }
     }
 
     /// Runs `body` with the leased connection, then returns the connection to the pool.

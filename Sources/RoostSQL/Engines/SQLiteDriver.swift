@@ -38,9 +38,7 @@ struct SQLiteSource: Sendable {
         let thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         return SQLiteConnection.open(storage: storage, threadPool: thread, logger: logger, on: eventLoop)
-            .flatMapError { error in
-                SQLiteConnectionThreads.stop(thread, on: eventLoop).flatMapThrowing { throw error }
-            }
+            .flatMapError { error in SQLiteConnectionThreads.stop(thread, after: eventLoop.makeFailedFuture(error)) }
             .flatMap { connection in
                 threads.add(thread, of: connection)
                 var chain = eventLoop.makeSucceededVoidFuture()
@@ -60,10 +58,7 @@ struct SQLiteSource: Sendable {
     func close(_ connection: SQLiteConnection) -> EventLoopFuture<Void> {
         let closed = connection.close()
         guard let thread = threads.remove(of: connection) else { return closed }
-        let eventLoop = connection.eventLoop
-        return closed
-            .flatMapError { error in SQLiteConnectionThreads.stop(thread, on: eventLoop).flatMapThrowing { throw error } }
-            .flatMap { SQLiteConnectionThreads.stop(thread, on: eventLoop) }
+        return SQLiteConnectionThreads.stop(thread, after: closed)
     }
 
     /// `PRAGMA journal_mode = WAL`, tried again every 20 ms until `deadline` while SQLite
@@ -185,11 +180,17 @@ final class SQLiteConnectionThreads: Sendable {
         threads.withLock { $0.removeValue(forKey: ObjectIdentifier(connection)) }
     }
 
-    /// Stops `thread` once its work is done; completes when it has.
-    static func stop(_ thread: NIOThreadPool, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        thread.shutdownGracefully { error in
-            if let error { promise.fail(error) } else { promise.succeed() }
+    /// Stops `thread` once `work` has completed and the thread's own work is done; then
+    /// completes as `work` did, or with the failure to stop the thread when `work`
+    /// succeeded.
+    static func stop<Value: Sendable>(
+        _ thread: NIOThreadPool, after work: EventLoopFuture<Value>
+    ) -> EventLoopFuture<Value> {
+        let promise = work.eventLoop.makePromise(of: Value.self)
+        work.whenComplete { outcome in
+            thread.shutdownGracefully { error in
+                if case .success = outcome, let error { promise.fail(error) } else { promise.completeWith(outcome) }
+            }
         }
         return promise.futureResult
     }
