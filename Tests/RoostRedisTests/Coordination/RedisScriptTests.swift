@@ -1,5 +1,6 @@
 import RoostCoordination
 import RoostTestSupport
+import Synchronization
 import Testing
 
 @testable import RoostRedis
@@ -96,5 +97,43 @@ struct RedisScriptTests {
         let error = try await #require(throws: RedisProtocolError.self) { try await acquire(reply) }
         #expect(error.kind == .unexpectedReply)
         #expect(error.message.contains("an integer, or an array of two integers"))
+    }
+}
+
+/// What a rate limiter sends: its settings live in its script's source, so a check of
+/// cost 1 sends only the key, and any other cost one argument.
+@Suite struct RedisRateLimiterScriptTests {
+    /// Keeps every command it is sent and answers each with an allowed request.
+    private final class Recorder: RedisCommandSender, Sendable {
+        let commands = Mutex<[RedisCommand]>([])
+        func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
+            commands.withLock { $0.append(command) }
+            return .integer(1)
+        }
+        func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>] {
+            for command in commands { _ = try await send(command, timeout: timeout) }
+            return commands.map { _ in .success(.integer(1)) }
+        }
+    }
+
+    @Test func theSettingsAreWrittenIntoTheScript() {
+        let fixed = RedisRateLimiter.script(for: .fixedWindow(limit: 5, window: .seconds(2)))
+        #expect(fixed.source.hasPrefix("local cost, limit, window = tonumber(ARGV[1]) or 1, 5, 2000\n"))
+        let bucket = RedisRateLimiter.script(for: .tokenBucket(capacity: 10, refill: 3, interval: .seconds(1)))
+        #expect(bucket.source.hasPrefix("local cost, capacity, refill, interval = tonumber(ARGV[1]) or 1, 10, 3, 1000\n"))
+        #expect(!fixed.source.contains("ARGV[2]") && !bucket.source.contains("ARGV[2]"))
+        #expect(RedisRateLimiter.script(for: .fixedWindow(limit: 6, window: .seconds(2))).sha1 != fixed.sha1)
+    }
+
+    @Test func aCostOfOneSendsOnlyTheKey() async throws {
+        let recorder = Recorder()
+        let limiter = RedisRateLimiter(
+            client: recorder, strategy: .approximateSlidingWindow(limit: 10, window: .seconds(1)), namespace: "n:")
+        _ = try await limiter.acquire("k")
+        _ = try await limiter.acquire("k", cost: 3)
+        let sent = recorder.commands.withLock { $0 }
+        #expect(sent.map(\.name) == ["EVALSHA", "EVALSHA"])
+        #expect(sent[0].arguments == [.string(limiter.script.sha1), .integer(1), .string("n:k")])
+        #expect(sent[1].arguments == [.string(limiter.script.sha1), .integer(1), .string("n:k"), .integer(3)])
     }
 }
