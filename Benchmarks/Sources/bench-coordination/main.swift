@@ -4,9 +4,12 @@ import RoostRedis
 
 // Coordination primitives on Redis beside the raw round trips they are built from, with
 // the same client. Each of CLIENTS tasks works on its own key (uncontended).
-// Prints {"lock": ..., "lock-floor": ..., "limiter-...": ..., "limiter-floor": ...}
-// in operations per second (a lock operation is one acquire plus its release).
+// Prints {"lock": ..., "lock-floor": ..., "lock-ratio": ..., "limiter-...": ...}: the
+// medians of each primitive and of its floor in operations per second (a lock operation
+// is one acquire plus its release), and the median of their ratios round by round.
 // Usage: bench-coordination URL CLIENTS ITERATIONS [pool|connections]
+// ROUNDS (environment, default 15): rounds of measurement after one warm-up round;
+// VERBOSE (environment, set): every round's ratios on standard error.
 // pool (the default): every task sends through one RedisConnectionPool, as a service
 // gives its locks and limiters their client; connections: each task has a connection
 // of its own.
@@ -56,53 +59,75 @@ let release = RedisScript(
 // The floor of a limiter check: one EVALSHA that touches its key.
 let floorScript = RedisScript("return redis.call('INCR', KEYS[1])")
 
-// Rounds alternate every measurement so that each sees the same machine load; the first
-// warms up connections and script caches, the median of the others is reported.
-var rounds: [[String: Double]] = []
+typealias Operation = @Sendable (any RedisCommandSender, Int, Int) async throws -> Void
+let lockFloor: Operation = { client, index, _ in
+    let key = "bench:\(run):floor:\(index)"
+    _ = try await client.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
+    _ = try await release.run(on: client, keys: [key], arguments: ["t"])
+}
+let limiterFloor: Operation = { client, index, _ in
+    _ = try await floorScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
+}
+// Each task makes its lock and limiters once, as a service does, and reuses them.
+let locks = senders.map { RedisLock(client: $0, namespace: "bench:\(run):lock:") }
+var pairs: [(name: String, floor: Operation, operation: Operation)] = [
+    ("lock", lockFloor, { _, index, _ in
+        guard let lease = try await locks[index].tryAcquire("k\(index)", ttl: .seconds(10)) else {
+            fatalError("lock held")
+        }
+        try await locks[index].release(lease)
+    })
+]
+let strategies: [(String, RateLimitStrategy)] = [
+    ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
+    ("limiter-sliding-window", .slidingWindow(limit: 1_000_000_000, window: .seconds(600))),
+    ("limiter-approximate-sliding-window", .approximateSlidingWindow(limit: 50_000_000, window: .seconds(600))),
+    ("limiter-token-bucket", .tokenBucket(capacity: 1_000_000_000, refill: 1, interval: .seconds(1))),
+    // 3 tokens a second: a token takes a fractional number of ms, which costs a GET more.
+    ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
+]
+for (name, strategy) in strategies {
+    let limiters = senders.map { RedisRateLimiter(client: $0, strategy: strategy, namespace: "bench:\(run):\(name):") }
+    pairs.append((name, limiterFloor, { _, index, _ in _ = try await limiters[index].acquire("k\(index)") }))
+}
+// ONLY (environment): a comma-separated list of the pairs to measure, e.g. "lock".
+if let only = ProcessInfo.processInfo.environment["ONLY"]?.split(separator: ",").map(String.init) {
+    pairs.removeAll { !only.contains($0.name) }
+}
+
+// Each primitive is measured beside its floor, pair by pair, over ROUNDS short rounds;
+// the pair's order swaps every round so that neither side always runs first. The
+// machine's speed drifts by a fifth or more within a minute, so each round's ratio
+// compares two measurements taken a second apart, and the median over the rounds is
+// reported with the medians of both sides. A warm-up round (connections, script caches)
+// is dropped.
+let roundCount = Int(ProcessInfo.processInfo.environment["ROUNDS"] ?? "") ?? 15
+var samples: [String: (operation: [Double], floor: [Double], ratio: [Double])] = [:]
 try await withThrowingTaskGroup(of: Void.self) { running in
     running.addTask { try await pool.run() }
-    for _ in 0..<4 {
-        var current: [String: Double] = [:]
-        current["lock-floor"] = try await measure { client, index, _ in
-            let key = "bench:\(run):floor:\(index)"
-            _ = try await client.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
-            _ = try await release.run(on: client, keys: [key], arguments: ["t"])
+    for round in 0...roundCount {
+        for pair in pairs {
+            let floorFirst = round % 2 == 0
+            let first = try await measure(floorFirst ? pair.floor : pair.operation)
+            let second = try await measure(floorFirst ? pair.operation : pair.floor)
+            guard round > 0 else { continue }
+            let (operation, floor) = floorFirst ? (second, first) : (first, second)
+            samples[pair.name, default: ([], [], [])].operation.append(operation)
+            samples[pair.name]!.floor.append(floor)
+            samples[pair.name]!.ratio.append(operation / floor)
         }
-        // Each task makes its lock and limiters once, as a service does, and reuses them.
-        let locks = senders.map { RedisLock(client: $0, namespace: "bench:\(run):lock:") }
-        current["lock"] = try await measure { _, index, _ in
-            guard let lease = try await locks[index].tryAcquire("k\(index)", ttl: .seconds(10)) else {
-                fatalError("lock held")
-            }
-            try await locks[index].release(lease)
-        }
-        current["limiter-floor"] = try await measure { client, index, _ in
-            _ = try await floorScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
-        }
-        let strategies: [(String, RateLimitStrategy)] = [
-            ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
-            ("limiter-sliding-window", .slidingWindow(limit: 1_000_000_000, window: .seconds(600))),
-            ("limiter-approximate-sliding-window", .approximateSlidingWindow(limit: 50_000_000, window: .seconds(600))),
-            ("limiter-token-bucket", .tokenBucket(capacity: 1_000_000_000, refill: 1, interval: .seconds(1))),
-            // 3 tokens a second: a token takes a fractional number of ms, which costs a GET more.
-            ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
-        ]
-        for (name, strategy) in strategies {
-            let limiters = senders.map {
-                RedisRateLimiter(client: $0, strategy: strategy, namespace: "bench:\(run):\(name):")
-            }
-            current[name] = try await measure { _, index, _ in
-                _ = try await limiters[index].acquire("k\(index)")
-            }
-        }
-        rounds.append(current)
     }
     running.cancelAll()
 }
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 var results: [String: Double] = [:]
-for key in rounds[0].keys {
-    let values = rounds.dropFirst().map { $0[key]! }.sorted()
-    results[key] = values[values.count / 2]
+for (name, sample) in samples {
+    if ProcessInfo.processInfo.environment["VERBOSE"] != nil {
+        FileHandle.standardError.write(Data("\(name): \(sample.ratio.map { String(format: "%.2f", $0) }.joined(separator: " "))\n".utf8))
+    }
+    results[name] = median(sample.operation)
+    results["\(name)-floor"] = median(sample.floor)
+    results["\(name)-ratio"] = (median(sample.ratio) * 1000).rounded() / 1000
 }
 for connection in connections { try await connection.close() }
 
