@@ -123,7 +123,8 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 var results: [String: Double] = [:]
 for (name, sample) in samples {
     if ProcessInfo.processInfo.environment["VERBOSE"] != nil {
-        FileHandle.standardError.write(Data("\(name): \(sample.ratio.map { String(format: "%.2f", $0) }.joined(separator: " "))\n".utf8))
+        let ratios = sample.ratio.map { String(format: "%.2f", $0) }.joined(separator: " ")
+        FileHandle.standardError.write(Data("\(name): \(ratios)\n".utf8))
     }
     results[name] = median(sample.operation)
     results["\(name)-floor"] = median(sample.floor)

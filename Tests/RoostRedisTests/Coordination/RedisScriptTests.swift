@@ -120,7 +120,8 @@ struct RedisScriptTests {
         let fixed = RedisRateLimiter.script(for: .fixedWindow(limit: 5, window: .seconds(2)))
         #expect(fixed.source.hasPrefix("local cost, limit, window = tonumber(ARGV[1]) or 1, 5, 2000\n"))
         let bucket = RedisRateLimiter.script(for: .tokenBucket(capacity: 10, refill: 3, interval: .seconds(1)))
-        #expect(bucket.source.hasPrefix("local cost, capacity, refill, interval = tonumber(ARGV[1]) or 1, 10, 3, 1000\n"))
+        #expect(
+            bucket.source.hasPrefix("local cost, capacity, refill, interval = tonumber(ARGV[1]) or 1, 10, 3, 1000\n"))
         #expect(!fixed.source.contains("ARGV[2]") && !bucket.source.contains("ARGV[2]"))
         #expect(RedisRateLimiter.script(for: .fixedWindow(limit: 6, window: .seconds(2))).sha1 != fixed.sha1)
     }
