@@ -6,8 +6,9 @@
 # Both sides build a tree of 1,111 services (fan-out 10, depth 3), start it and tear it
 # down, and time 10,000 re-acquires (acquire + release) of a running service. Each program
 # reports medians over runs that span a similar time: asyncscope over 5 (a tree takes it
-# 130-230 ms), Roost over 101 trees and 51 re-acquire runs (a tree takes it a few ms). The two programs alternate for ROUNDS rounds (default 3) so
-# that both see the same machine load, and the median of each metric is reported.
+# 130-230 ms), Roost over 101 trees and 51 re-acquire runs (a tree takes it a few ms).
+# The two programs alternate for ROUNDS rounds (default 3) so that both see the same
+# machine load, and the median of each metric is reported.
 # Prints one JSON object on stdout; build and install output goes to stderr.
 set -euo pipefail
 

@@ -2,8 +2,8 @@
 // 10,000 re-acquires (acquire + release) of a running service. Prints one JSON object:
 // {"tree_ms": ..., "per_service_us": ..., "reacquire_us": ...}, medians over many runs. A
 // Roost tree takes a few ms, so its median is over 101 trees (about half a second, near the
-// time asyncscope's five trees take): five would sample the machine's
-// speed for a few tens of ms only, and a slow stretch would decide the result.
+// time asyncscope's five trees take): five would sample the machine's speed for a few tens
+// of ms only, and a slow stretch would decide the result.
 import RoostScope
 
 enum BenchScope {

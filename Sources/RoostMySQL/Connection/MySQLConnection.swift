@@ -37,7 +37,8 @@ public final class MySQLConnection: Sendable {
     let readOnly: Bool
     /// Query metrics and spans; nil when nothing is recorded.
     let instruments: CommandInstruments?
-    /// Runs code on this connection's event loop (see ``MySQLConnectionPool/withConnection(leaseTimeout:onEventLoop:_:)``).
+    /// Runs code on this connection's event loop (see
+    /// ``MySQLConnectionPool/withConnection(leaseTimeout:onEventLoop:_:)``).
     let taskExecutor: EventLoopTaskExecutor
 
     private init(

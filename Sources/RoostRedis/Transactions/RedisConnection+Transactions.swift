@@ -60,7 +60,8 @@ extension RedisCommandSender {
             return .success(reply)
         }
         guard replies.count == commands.count else {
-            throw RedisProtocolError(.unexpectedReply, "EXEC returned \(replies.count) replies for \(commands.count) commands")
+            throw RedisProtocolError(
+                .unexpectedReply, "EXEC returned \(replies.count) replies for \(commands.count) commands")
         }
         return replies
     }

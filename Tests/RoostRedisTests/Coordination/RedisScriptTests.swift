@@ -59,19 +59,25 @@ struct RedisScriptTests {
     }
 }
 
+/// Keeps every command it is sent and answers each with `reply`.
+private final class FixedReply: RedisCommandSender, Sendable {
+    let reply: RESPValue
+    let commands = Mutex<[RedisCommand]>([])
+    init(reply: RESPValue) { self.reply = reply }
+    func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
+        commands.withLock { $0.append(command) }
+        return reply
+    }
+    func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>] {
+        for command in commands { _ = try await send(command, timeout: timeout) }
+        return commands.map { _ in .success(reply) }
+    }
+}
+
 /// How a rate limiter reads its script's reply: the units left when allowed, those and
 /// the retry when denied, and a clear error for anything else (a server running other
 /// code under the script's digest, say).
 @Suite struct RedisRateLimiterReplyTests {
-    /// Answers every command with `reply`.
-    private struct FixedReply: RedisCommandSender {
-        let reply: RESPValue
-        func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue { reply }
-        func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>] {
-            commands.map { _ in .success(reply) }
-        }
-    }
-
     private func acquire(_ reply: RESPValue) async throws -> RateLimitResult {
         let limiter = RedisRateLimiter(
             client: FixedReply(reply: reply), strategy: .fixedWindow(limit: 10, window: .seconds(1)))
@@ -103,19 +109,6 @@ struct RedisScriptTests {
 /// What a rate limiter sends: its settings live in its script's source, so a check of
 /// cost 1 sends only the key, and any other cost one argument.
 @Suite struct RedisRateLimiterScriptTests {
-    /// Keeps every command it is sent and answers each with an allowed request.
-    private final class Recorder: RedisCommandSender, Sendable {
-        let commands = Mutex<[RedisCommand]>([])
-        func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
-            commands.withLock { $0.append(command) }
-            return .integer(1)
-        }
-        func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>] {
-            for command in commands { _ = try await send(command, timeout: timeout) }
-            return commands.map { _ in .success(.integer(1)) }
-        }
-    }
-
     @Test func theSettingsAreWrittenIntoTheScript() {
         let fixed = RedisRateLimiter.script(for: .fixedWindow(limit: 5, window: .seconds(2)))
         #expect(fixed.source.hasPrefix("local cost, limit, window = tonumber(ARGV[1]) or 1, 5, 2000\n"))
@@ -127,7 +120,7 @@ struct RedisScriptTests {
     }
 
     @Test func aCostOfOneSendsOnlyTheKey() async throws {
-        let recorder = Recorder()
+        let recorder = FixedReply(reply: .integer(1))
         let limiter = RedisRateLimiter(
             client: recorder, strategy: .approximateSlidingWindow(limit: 10, window: .seconds(1)), namespace: "n:")
         _ = try await limiter.acquire("k")
