@@ -4,12 +4,12 @@ import RoostTasks
 /// A ``DistributedLock`` kept in Redis: one holder per key across every process that
 /// uses the same server and namespace.
 ///
-/// Acquiring is one `MULTI`/`EXEC` transaction, written in a single pipeline:
-/// `SET key token NX PX ttl` and `INCR` of a companion key, whose value is the fencing
-/// token of the lease when the `SET` succeeds. The counter survives releases and grows
-/// with every attempt, so tokens grow strictly per key; and since both commands run as
-/// one, no holder can be handed a token after a later holder's. (The transaction costs
-/// the server less than a Lua script doing the same.) Release and extend are Lua scripts
+/// Acquiring writes two commands in one pipeline: `SET key token NX PX ttl` and `INCR` of
+/// a companion key, whose value is the fencing token of the lease when the `SET`
+/// succeeds. The counter survives releases and grows with every attempt, so tokens grow
+/// strictly per key (see ``acquire(_:token:ttl:)`` for why no transaction is needed, and
+/// why an acquisition answered only after 99 % of its time to live counts as failed).
+/// Release and extend are Lua scripts
 /// that act only while the key still holds the lease's random token, so a holder whose
 /// lease expired cannot free or prolong a newer holder's lock. The server measures time
 /// to live.
@@ -79,16 +79,47 @@ public final class RedisLock: DistributedLock {
 
     /// Sets `key` to `token` for `ttl` if it is free; returns the new fencing token, or
     /// nil when the key is held.
+    ///
+    /// The `SET` and the fencing counter's `INCR` are written together, so the server runs
+    /// the `INCR` right after the `SET`, with no transaction around them (`MULTI` and
+    /// `EXEC` would cost the server two more commands per acquisition). The token still
+    /// orders holders strictly:
+    /// - it is larger than every earlier holder's, since an earlier holder's key was gone
+    ///   (released after its `INCR` was answered, or expired) before this `SET` ran;
+    /// - it is smaller than every later holder's as long as this key still existed when
+    ///   the `INCR` ran. The replies coming back within `ttl` of sending prove that; so an
+    ///   acquisition answered after 99 % of `ttl` (1 % for the clocks' drift) gives the
+    ///   key back and counts as failed.
+    ///
+    /// ``forceRelease(_:)`` deletes the key whatever runs around it; a holder whose two
+    /// commands it falls between (they arrive together, so only when the server reads
+    /// them in two parts) may get a token above the next holder's.
     func acquire(_ key: String, token: String, ttl: Duration) async throws -> UInt64? {
-        let replies = try await client.runAtomically([
-            RedisCommand("SET", .string(lockKey(key)), .string(token), "NX", "PX", .integer(ttl.redisMilliseconds)),
-            RedisCommand("INCR", .string(fenceKey(key))),
-        ])
-        let (set, counter) = (try replies[0].get(), try replies[1].get())
-        guard let fence = counter.integer, fence > 0 else {
-            throw RedisProtocolError.unexpected(counter, expected: "a positive integer")
+        let sent = clock.now
+        let replies = try await client.pipeline(
+            [
+                RedisCommand("SET", .string(lockKey(key)), .string(token), "NX", "PX", .integer(ttl.redisMilliseconds)),
+                RedisCommand("INCR", .string(fenceKey(key))),
+            ], timeout: nil)
+        if try replies[0].get().isNull { return nil }
+        let fence: Int64
+        do {
+            let counter = try replies[1].get()
+            guard let value = counter.integer, value > 0 else {
+                throw RedisProtocolError.unexpected(counter, expected: "a positive integer")
+            }
+            fence = value
+        } catch {
+            // The key is ours but has no token to go with it: give it back. Should that
+            // fail too, the key expires after `ttl`; the counter's error is the cause.
+            _ = try? await release(key, token: token)
+            throw error
         }
-        return set.isNull ? nil : UInt64(fence)
+        guard sent.duration(to: clock.now) < ttl * 0.99 else {
+            _ = try await release(key, token: token)
+            return nil
+        }
+        return UInt64(fence)
     }
 
     /// Raises the fencing counter of `key` to at least `value` (Redlock keeps its servers'

@@ -42,6 +42,30 @@ struct RedisCoordinationTimingTests {
         try await connection.close()
     }
 
+    /// An acquisition answered only after its time to live may have lost the key before
+    /// its fencing `INCR` ran, so it gives the key back and counts as failed.
+    @Test func anAcquisitionAnsweredAfterItsTTLGivesTheKeyBack() async throws {
+        let connection = try await connectToTestServer()
+        let namespace = "\(uniqueKeyPrefix()):lock:"
+        let slow = RedisLock(client: SlowPipeline(connection, delay: .milliseconds(300)), namespace: namespace)
+        #expect(try await slow.tryAcquire("k", ttl: .seconds(30)) != nil)
+        #expect(try await slow.tryAcquire("late", ttl: .milliseconds(250)) == nil)
+        let lock = RedisLock(client: connection, namespace: namespace)
+        #expect(try await lock.isLocked("late") == false)
+        #expect(try await lock.isLocked("k"))
+        try await connection.close()
+    }
+
+    /// A fencing counter the server cannot increment fails the acquisition and frees the key.
+    @Test func aBrokenFencingCounterFailsTheAcquisitionAndFreesTheKey() async throws {
+        let connection = try await connectToTestServer()
+        let lock = RedisLock(client: connection, namespace: "\(uniqueKeyPrefix()):lock:")
+        try await connection.send(RedisCommand("SET", .string("\(lock.namespace){k}:fence"), "not a number"))
+        await #expect(throws: RedisServerError.self) { try await lock.tryAcquire("k", ttl: .seconds(30)) }
+        #expect(try await lock.isLocked("k") == false)
+        try await connection.close()
+    }
+
     @Test func counterTTLIsSetOnCreationAndKept() async throws {
         let connection = try await connectToTestServer()
         let counter = RedisCounter(client: connection, namespace: "\(uniqueKeyPrefix()):counter:")
@@ -164,5 +188,20 @@ struct RedisCoordinationTimingTests {
         #expect(try await limiter.release(next))
         #expect(try await limiter.release(alive))
         try await connection.close()
+    }
+}
+
+/// A connection whose pipelines are answered `delay` late, as over a stalled network.
+private struct SlowPipeline: RedisCommandSender {
+    let connection: RedisConnection
+    let delay: Duration
+    init(_ connection: RedisConnection, delay: Duration) { (self.connection, self.delay) = (connection, delay) }
+    func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
+        try await connection.send(command, timeout: timeout)
+    }
+    func pipeline(_ commands: [RedisCommand], timeout: Duration?) async throws -> [Result<RESPValue, any Error>] {
+        let results = try await connection.pipeline(commands, timeout: timeout)
+        try await Task.sleep(for: delay)
+        return results
     }
 }
