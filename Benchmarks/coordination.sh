@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Redis coordination primitives beside the raw round trips they are built from, measured
 # with the same client in one run: an uncontended lock (acquire + release) against SET NX
-# plus an EVALSHA delete, and rate-limiter checks against one EVALSHA per check; then the
-# event bus's publish → handled latency (p50/p99) and throughput, broadcast and durable.
-# Each primitive is measured beside its floor in short alternating pairs (15 rounds by
-# default, ROUNDS in the environment); the ratio is the median of the rounds' ratios.
+# plus an EVALSHA delete; rate-limiter checks against one EVALSHA per check of the
+# limiter's own script, and against the cheapest script (one INCR); then the event bus's
+# publish → handled latency (p50/p99) and throughput, broadcast and durable.
+# Each primitive is measured beside its floors in short alternating runs (15 rounds by
+# default, ROUNDS in the environment); a ratio is the median of the rounds' ratios.
 # Two runs: every client task sending through one RedisConnectionPool (its shared
 # connections), as a service gives its locks and limiters their client; then each task
 # on a connection of its own ("per connection").
@@ -28,13 +29,16 @@ import sys
 
 r, apart = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 results = {}
-for name, label in [("lock", "raw floor (SET NX + EVALSHA)")] + [
-        (name, "raw floor (one EVALSHA)") for name in (
-            "limiter-fixed-window", "limiter-sliding-window", "limiter-approximate-sliding-window",
-            "limiter-token-bucket", "limiter-token-bucket-fractional")]:
-    results[name] = {"roost": r[name], label: r[f"{name}-floor"], "ratio": round(r[f"{name}-ratio"], 2),
-                     "roost, per connection": apart[name], f"{label}, per connection": apart[f"{name}-floor"],
-                     "ratio, per connection": round(apart[f"{name}-ratio"], 2)}
+limiters = ("limiter-fixed-window", "limiter-sliding-window", "limiter-approximate-sliding-window",
+            "limiter-token-bucket", "limiter-token-bucket-fractional")
+for name, floors in [("lock", [("", "raw floor (SET NX + EVALSHA)")])] + [
+        (name, [("", "raw floor (one EVALSHA of its script)"), ("-incr", "INCR script")]) for name in limiters]:
+    results[name] = {"roost": r[name], "roost, per connection": apart[name]}
+    for suffix, label in floors:
+        ratio = "ratio" if suffix == "" else f"ratio to the {label}"
+        results[name].update({label: r[f"{name}{suffix}-floor"], ratio: round(r[f"{name}{suffix}-ratio"], 2),
+                              f"{label}, per connection": apart[f"{name}{suffix}-floor"],
+                              f"{ratio}, per connection": round(apart[f"{name}{suffix}-ratio"], 2)})
 for mode in ("broadcast", "durable"):
     results[f"bus-{mode}"] = {"p50 latency (µs)": r[f"bus-{mode}-p50-us"], "p99 latency (µs)": r[f"bus-{mode}-p99-us"],
                               "events/s": r[f"bus-{mode}-events-per-second"]}

@@ -5,10 +5,12 @@ import RoostRedis
 // Coordination primitives on Redis beside the raw round trips they are built from, with
 // the same client. Each of CLIENTS tasks works on its own key (uncontended).
 // Prints {"lock": ..., "lock-floor": ..., "lock-ratio": ..., "limiter-...": ...}: the
-// medians of each primitive and of its floor in operations per second (a lock operation
-// is one acquire plus its release), and the median of their ratios round by round.
+// medians of each primitive and of its floors in operations per second (a lock operation
+// is one acquire plus its release), and the median of their ratios round by round; a
+// limiter's second floor, the INCR script, has keys ending "-incr-floor", "-incr-ratio".
 // Usage: bench-coordination URL CLIENTS ITERATIONS [pool|connections]
 // ROUNDS (environment, default 15): rounds of measurement after one warm-up round;
+// CHUNKS (default 5): the short runs each side of a round is split into;
 // VERBOSE (environment, set): every round's ratios on standard error.
 // pool (the default): every task sends through one RedisConnectionPool, as a service
 // gives its locks and limiters their client; connections: each task has a connection
@@ -35,48 +37,58 @@ let connections = try await withThrowingTaskGroup(of: RedisConnection.self) { gr
 /// Each task's client: the shared pool, or its own connection.
 let senders: [any RedisCommandSender] = throughPool ? Array(repeating: pool, count: clients) : connections
 
-/// Runs `operation(client, client index, iteration)` ITERATIONS times in every task at
-/// once; returns operations per second.
-func measure(_ operation: @escaping @Sendable (any RedisCommandSender, Int, Int) async throws -> Void) async throws -> Double {
+/// Runs `operation(client, client index, iteration)` `count` times in every task at once;
+/// returns the seconds it took.
+func measure(
+    _ operation: @escaping @Sendable (any RedisCommandSender, Int, Int) async throws -> Void, count: Int
+) async throws -> Double {
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for (index, sender) in senders.enumerated() {
             group.addTask {
-                for iteration in 0..<iterations { try await operation(sender, index, iteration) }
+                for iteration in 0..<count { try await operation(sender, index, iteration) }
             }
         }
         try await group.waitForAll()
     }
     let elapsed = start.duration(to: .now)
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return (Double(clients * iterations) / seconds).rounded()
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
 let run = UUID().uuidString
 // The floor of a lock: SET NX PX, then a token-checked delete by EVALSHA.
 let release = RedisScript(
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0")
-// The floor of a limiter check: one EVALSHA that touches its key.
-let floorScript = RedisScript("return redis.call('INCR', KEYS[1])")
+// The cheapest limiter check: one EVALSHA that increments its key.
+let incrScript = RedisScript("return redis.call('INCR', KEYS[1])")
 
 typealias Operation = @Sendable (any RedisCommandSender, Int, Int) async throws -> Void
+/// A primitive and the floors it is measured against, each named by the suffix of its
+/// keys in the output ("" for the floor the target is set against).
+struct Entry {
+    let name: String
+    let operation: Operation
+    let floors: [(suffix: String, operation: Operation)]
+}
 let lockFloor: Operation = { client, index, _ in
     let key = "bench:\(run):floor:\(index)"
     _ = try await client.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
     _ = try await release.run(on: client, keys: [key], arguments: ["t"])
 }
-let limiterFloor: Operation = { client, index, _ in
-    _ = try await floorScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
+let incrFloor: Operation = { client, index, _ in
+    _ = try await incrScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
 }
 // Each task makes its lock and limiters once, as a service does, and reuses them.
 let locks = senders.map { RedisLock(client: $0, namespace: "bench:\(run):lock:") }
-var pairs: [(name: String, floor: Operation, operation: Operation)] = [
-    ("lock", lockFloor, { _, index, _ in
-        guard let lease = try await locks[index].tryAcquire("k\(index)", ttl: .seconds(10)) else {
-            fatalError("lock held")
-        }
-        try await locks[index].release(lease)
-    })
+var entries = [
+    Entry(
+        name: "lock",
+        operation: { _, index, _ in
+            guard let lease = try await locks[index].tryAcquire("k\(index)", ttl: .seconds(10)) else {
+                fatalError("lock held")
+            }
+            try await locks[index].release(lease)
+        }, floors: [("", lockFloor)])
 ]
 let strategies: [(String, RateLimitStrategy)] = [
     ("limiter-fixed-window", .fixedWindow(limit: 1_000_000_000, window: .seconds(600))),
@@ -86,49 +98,70 @@ let strategies: [(String, RateLimitStrategy)] = [
     // 3 tokens a second: a token takes a fractional number of ms, which costs a GET more.
     ("limiter-token-bucket-fractional", .tokenBucket(capacity: 1_000_000_000, refill: 3, interval: .seconds(1))),
 ]
+// A limiter check has two floors: its own script sent by EVALSHA with the same client
+// (one EVALSHA per check: what the limiter adds to it), and the INCR script (what the
+// strategy's script costs the server beyond the cheapest one).
 for (name, strategy) in strategies {
     let limiters = senders.map { RedisRateLimiter(client: $0, strategy: strategy, namespace: "bench:\(run):\(name):") }
-    pairs.append((name, limiterFloor, { _, index, _ in _ = try await limiters[index].acquire("k\(index)") }))
+    let script = limiters[0].script
+    let twoKeys = if case .slidingWindow = strategy { true } else { false }
+    let scriptFloor: Operation = { client, index, _ in
+        let key = "bench:\(run):\(name):raw:\(index)"
+        _ = try await script.run(on: client, keys: twoKeys ? [key, key + ":total"] : [key])
+    }
+    entries.append(
+        Entry(
+            name: name, operation: { _, index, _ in _ = try await limiters[index].acquire("k\(index)") },
+            floors: [("", scriptFloor), ("-incr", incrFloor)]))
 }
-// ONLY (environment): a comma-separated list of the pairs to measure, e.g. "lock".
+// ONLY (environment): a comma-separated list of the entries to measure, e.g. "lock".
 if let only = ProcessInfo.processInfo.environment["ONLY"]?.split(separator: ",").map(String.init) {
-    pairs.removeAll { !only.contains($0.name) }
+    entries.removeAll { !only.contains($0.name) }
 }
 
-// Each primitive is measured beside its floor, pair by pair, over ROUNDS short rounds;
-// the pair's order swaps every round so that neither side always runs first. The
-// machine's speed drifts by a fifth or more within a minute, so each round's ratio
-// compares two measurements taken a second apart, and the median over the rounds is
-// reported with the medians of both sides. A warm-up round (connections, script caches)
-// is dropped.
-let roundCount = Int(ProcessInfo.processInfo.environment["ROUNDS"] ?? "") ?? 15
-var samples: [String: (operation: [Double], floor: [Double], ratio: [Double])] = [:]
+// Each primitive is measured beside its floors, entry by entry, over ROUNDS rounds. The
+// machine's speed drifts by a fifth or more within a second, so a round alternates
+// them in CHUNKS short runs (ITERATIONS / CHUNKS operations per task each), rotating
+// which goes first; each side's time is summed over the round, and a ratio is the
+// primitive's rate over the floor's in that round. The medians over the rounds are
+// reported. A warm-up round (connections, script caches) is dropped.
+let environment = ProcessInfo.processInfo.environment
+let roundCount = Int(environment["ROUNDS"] ?? "") ?? 15
+let chunks = Int(environment["CHUNKS"] ?? "") ?? 5
+let chunkSize = max(1, iterations / chunks)
+var rates: [String: [Double]] = [:]
+var ratios: [String: [Double]] = [:]
 try await withThrowingTaskGroup(of: Void.self) { running in
     running.addTask { try await pool.run() }
     for round in 0...roundCount {
-        for pair in pairs {
-            let floorFirst = round % 2 == 0
-            let first = try await measure(floorFirst ? pair.floor : pair.operation)
-            let second = try await measure(floorFirst ? pair.operation : pair.floor)
+        for entry in entries {
+            let sides = [("", entry.operation)] + entry.floors.map { ("\($0.suffix)-floor", $0.operation) }
+            var seconds = Array(repeating: 0.0, count: sides.count)
+            for chunk in 0..<chunks {
+                for step in 0..<sides.count {
+                    let side = (round * chunks + chunk + step) % sides.count
+                    seconds[side] += try await measure(sides[side].1, count: chunkSize)
+                }
+            }
             guard round > 0 else { continue }
-            let (operation, floor) = floorFirst ? (second, first) : (first, second)
-            samples[pair.name, default: ([], [], [])].operation.append(operation)
-            samples[pair.name]!.floor.append(floor)
-            samples[pair.name]!.ratio.append(operation / floor)
+            for (side, (suffix, _)) in sides.enumerated() {
+                rates[entry.name + suffix, default: []].append(Double(clients * chunkSize * chunks) / seconds[side])
+            }
+            for (floor, (suffix, _)) in entry.floors.enumerated() {
+                ratios["\(entry.name)\(suffix)-ratio", default: []].append(seconds[floor + 1] / seconds[0])
+            }
         }
     }
     running.cancelAll()
 }
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-var results: [String: Double] = [:]
-for (name, sample) in samples {
-    if ProcessInfo.processInfo.environment["VERBOSE"] != nil {
-        let ratios = sample.ratio.map { String(format: "%.2f", $0) }.joined(separator: " ")
-        FileHandle.standardError.write(Data("\(name): \(ratios)\n".utf8))
+var results = rates.mapValues { median($0).rounded() }
+for (name, values) in ratios {
+    if environment["VERBOSE"] != nil {
+        let text = values.map { String(format: "%.2f", $0) }.joined(separator: " ")
+        FileHandle.standardError.write(Data("\(name): \(text)\n".utf8))
     }
-    results[name] = median(sample.operation)
-    results["\(name)-floor"] = median(sample.floor)
-    results["\(name)-ratio"] = (median(sample.ratio) * 1000).rounded() / 1000
+    results[name] = (median(values) * 1000).rounded() / 1000
 }
 for connection in connections { try await connection.close() }
 

@@ -22,8 +22,10 @@ public final class RedisRateLimiter: RateLimiter {
     public let strategy: RateLimitStrategy
     /// Prepended to every key, keeping these counts apart from other data.
     public let namespace: String
-    /// The strategy's script, its settings written into the source.
-    let script: RedisScript
+    /// The Lua script each check runs: the strategy's, with its settings written into the
+    /// source. Every check is one `EVALSHA` of it (the first on a server that does not know
+    /// it yet sends it whole; see ``RedisScript``).
+    public let script: RedisScript
 
     /// Creates a limiter.
     ///
