@@ -7,12 +7,12 @@ import RoostTasks
 /// Acquiring writes two commands in one pipeline: `SET key token NX PX ttl` and `INCR` of
 /// a companion key, whose value is the fencing token of the lease when the `SET`
 /// succeeds. The counter survives releases and grows with every attempt, so tokens grow
-/// strictly per key (see ``acquire(_:token:ttl:)`` for why no transaction is needed, and
-/// why an acquisition answered only after 99 % of its time to live counts as failed).
-/// Release and extend are Lua scripts
-/// that act only while the key still holds the lease's random token, so a holder whose
-/// lease expired cannot free or prolong a newer holder's lock. The server measures time
-/// to live.
+/// strictly per key. No transaction is needed to keep them in holders' order: an
+/// acquisition whose replies take 99 % of its time to live or more gives the key back and
+/// counts as failed, so every holder's `INCR` ran while the key was still its own.
+/// Release and extend are Lua scripts that act only while the key still holds the lease's
+/// random token, so a holder whose lease expired cannot free or prolong a newer holder's
+/// lock. The server measures time to live.
 ///
 /// Waiting, renewal and `withLock` come from ``DistributedLock``: waiters poll with the
 /// jittered ``retryBackoff``, and a lease taken over by another process is noticed (and
