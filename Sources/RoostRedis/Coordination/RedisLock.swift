@@ -51,7 +51,9 @@ public final class RedisLock: DistributedLock {
         self.retryBackoff = retryBackoff
     }
 
-    /// Acquires `key` for `ttl` if nobody holds it; see ``DistributedLock``.
+    /// Acquires `key` for `ttl` if nobody holds it; see ``DistributedLock``. Returns nil
+    /// too when the server's answer took 99 % of `ttl` or more: the key is given back, as
+    /// a lease that late could not be trusted (waiting acquisitions try again).
     public func tryAcquire(_ key: String, ttl: Duration) async throws -> LockLease? {
         try Self.validate(key, ttl: ttl)
         let token = LockLease.randomToken()
@@ -78,7 +80,7 @@ public final class RedisLock: DistributedLock {
     }
 
     /// Sets `key` to `token` for `ttl` if it is free; returns the new fencing token, or
-    /// nil when the key is held.
+    /// nil when the key is held or the answer came too late.
     ///
     /// The `SET` and the fencing counter's `INCR` are written together, so the server runs
     /// the `INCR` right after the `SET`, with no transaction around them (`MULTI` and
