@@ -37,16 +37,17 @@ let connections = try await withThrowingTaskGroup(of: RedisConnection.self) { gr
 /// Each task's client: the shared pool, or its own connection.
 let senders: [any RedisCommandSender] = throughPool ? Array(repeating: pool, count: clients) : connections
 
-/// Runs `operation(client, client index, iteration)` `count` times in every task at once;
-/// returns the seconds it took.
-func measure(
-    _ operation: @escaping @Sendable (any RedisCommandSender, Int, Int) async throws -> Void, count: Int
-) async throws -> Double {
+/// One operation of a task: `(client, task index)`.
+typealias Operation = @Sendable (any RedisCommandSender, Int) async throws -> Void
+
+/// Runs `operation(client, task index)` `count` times in every task at once; returns the
+/// seconds it took.
+func measure(_ operation: @escaping Operation, count: Int) async throws -> Double {
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for (index, sender) in senders.enumerated() {
             group.addTask {
-                for iteration in 0..<count { try await operation(sender, index, iteration) }
+                for _ in 0..<count { try await operation(sender, index) }
             }
         }
         try await group.waitForAll()
@@ -62,7 +63,6 @@ let release = RedisScript(
 // The cheapest limiter check: one EVALSHA that increments its key.
 let incrScript = RedisScript("return redis.call('INCR', KEYS[1])")
 
-typealias Operation = @Sendable (any RedisCommandSender, Int, Int) async throws -> Void
 /// A primitive and the floors it is measured against, each named by the suffix of its
 /// keys in the output ("" for the floor the target is set against).
 struct Entry {
@@ -70,12 +70,12 @@ struct Entry {
     let operation: Operation
     let floors: [(suffix: String, operation: Operation)]
 }
-let lockFloor: Operation = { client, index, _ in
+let lockFloor: Operation = { client, index in
     let key = "bench:\(run):floor:\(index)"
     _ = try await client.send(RedisCommand("SET", .string(key), "t", "NX", "PX", 10_000), timeout: nil)
     _ = try await release.run(on: client, keys: [key], arguments: ["t"])
 }
-let incrFloor: Operation = { client, index, _ in
+let incrFloor: Operation = { client, index in
     _ = try await incrScript.run(on: client, keys: ["bench:\(run):incr:\(index)"])
 }
 // Each task makes its lock and limiters once, as a service does, and reuses them.
@@ -83,7 +83,7 @@ let locks = senders.map { RedisLock(client: $0, namespace: "bench:\(run):lock:")
 var entries = [
     Entry(
         name: "lock",
-        operation: { _, index, _ in
+        operation: { _, index in
             guard let lease = try await locks[index].tryAcquire("k\(index)", ttl: .seconds(10)) else {
                 fatalError("lock held")
             }
@@ -105,17 +105,18 @@ for (name, strategy) in strategies {
     let limiters = senders.map { RedisRateLimiter(client: $0, strategy: strategy, namespace: "bench:\(run):\(name):") }
     let script = limiters[0].script
     let twoKeys = if case .slidingWindow = strategy { true } else { false }
-    let scriptFloor: Operation = { client, index, _ in
+    let scriptFloor: Operation = { client, index in
         let key = "bench:\(run):\(name):raw:\(index)"
         _ = try await script.run(on: client, keys: twoKeys ? [key, key + ":total"] : [key])
     }
     entries.append(
         Entry(
-            name: name, operation: { _, index, _ in _ = try await limiters[index].acquire("k\(index)") },
+            name: name, operation: { _, index in _ = try await limiters[index].acquire("k\(index)") },
             floors: [("", scriptFloor), ("-incr", incrFloor)]))
 }
 // ONLY (environment): a comma-separated list of the entries to measure, e.g. "lock".
-if let only = ProcessInfo.processInfo.environment["ONLY"]?.split(separator: ",").map(String.init) {
+let environment = ProcessInfo.processInfo.environment
+if let only = environment["ONLY"]?.split(separator: ",").map(String.init) {
     entries.removeAll { !only.contains($0.name) }
 }
 
@@ -125,7 +126,6 @@ if let only = ProcessInfo.processInfo.environment["ONLY"]?.split(separator: ",")
 // which goes first; each side's time is summed over the round, and a ratio is the
 // primitive's rate over the floor's in that round. The medians over the rounds are
 // reported. A warm-up round (connections, script caches) is dropped.
-let environment = ProcessInfo.processInfo.environment
 let roundCount = Int(environment["ROUNDS"] ?? "") ?? 15
 let chunks = Int(environment["CHUNKS"] ?? "") ?? 5
 let chunkSize = max(1, iterations / chunks)

@@ -34,16 +34,13 @@ extension RedisConnection {
         }
         return RedisTransactionResult(queued: queued, replies: try await runAtomically(transaction.commands))
     }
-}
 
-extension RedisCommandSender {
     /// Runs `commands` between `MULTI` and `EXEC`, all written in one pipeline, and returns
-    /// each one's reply, in order. Through a pool the pipeline may share a connection (see
-    /// ``RedisConnectionPool/pipeline(_:timeout:)``), so nothing here may `WATCH`.
+    /// each one's reply, in order.
     ///
     /// - Throws: ``RedisTransactionError`` `.rejected` when the server refused a command
     ///   while queuing it (nothing ran), `.watchConflict` when `EXEC` answers null.
-    func runAtomically(_ commands: [RedisCommand]) async throws -> [Result<RESPValue, RedisServerError>] {
+    private func runAtomically(_ commands: [RedisCommand]) async throws -> [Result<RESPValue, RedisServerError>] {
         let pipelined = [RedisCommand("MULTI")] + commands + [RedisCommand("EXEC")]
         let results = try await pipeline(pipelined, timeout: nil)
         // A command refused while queuing (wrong arity, unknown command) aborts EXEC.
@@ -55,7 +52,7 @@ extension RedisCommandSender {
         }
         let exec = try results[results.count - 1].get()
         if exec.isNull { throw RedisTransactionError(.watchConflict, command: nil, underlying: nil) }
-        let replies = try RedisConnection.array(exec).map { reply -> Result<RESPValue, RedisServerError> in
+        let replies = try Self.array(exec).map { reply -> Result<RESPValue, RedisServerError> in
             if let message = reply.errorMessage { return .failure(RedisServerError(serverMessage: message)) }
             return .success(reply)
         }
