@@ -80,7 +80,7 @@ struct ClusterTests {
                         #expect(minimum.value >= 0)
                         #expect(try await Self.stock(client, b, product: product) == 0)
 
-                        let database = try await DatabaseClient.open(cluster.databaseURL)
+                        let database = try await DemoCluster.openDatabase(cluster.databaseURL)
                         #expect(try await database.count(from: "orders") == 501)
                         #expect(try await database.count(from: "products", where: "stock < 0") == 0)
                         // Each order was placed under a distinct fencing token of the product's lock.
@@ -145,7 +145,7 @@ struct ClusterTests {
                     let succeeded = Set(statuses.filter { $0.value == 200 || $0.value == 201 }.keys)
                     #expect(succeeded.count == 300, "failures: \(Self.failures.value)")
 
-                    let database = try await DatabaseClient.open(cluster.databaseURL)
+                    let database = try await DemoCluster.openDatabase(cluster.databaseURL)
                     let stored = try await database.select(
                         "SELECT client_token FROM orders WHERE product_id = \(bind: product)", as: TokenRow.self)
                     try await database.close()

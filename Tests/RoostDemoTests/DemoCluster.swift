@@ -50,10 +50,20 @@ struct DemoCluster: Sendable {
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
     }
 
+    /// Opens a client that waits up to 60 s to connect and to lease a connection: the whole
+    /// suite runs beside these tests, and a loaded 2-core runner can take longer than the
+    /// default 10 s to open a MariaDB session.
+    static func openDatabase(_ url: String) async throws -> DatabaseClient {
+        try await DatabaseClient.open(url) { configuration in
+            configuration.connectTimeout = .seconds(60)
+            configuration.poolTimeout = .seconds(60)
+        }
+    }
+
     /// A cluster on a new database created on the test MariaDB server, and a key prefix of
     /// its own on the test Redis server.
     static func run<R: Sendable>(_ body: (DemoCluster, HTTPClient) async throws -> R) async throws -> R {
-        let admin = try await DatabaseClient.open(try TestServer.mysql.url().absoluteString)
+        let admin = try await openDatabase(try TestServer.mysql.url().absoluteString)
         let name = "roost_demo_\(UUID().uuidString.prefix(8).lowercased())"
         try await admin.execute("CREATE DATABASE \(unsafeRaw: name)")
         var components = try #require(URLComponents(url: try TestServer.mysql.url(), resolvingAgainstBaseURL: false))

@@ -137,7 +137,7 @@ extension DatabaseContract {
             }
             var readOnlyURL = database.url
             readOnlyURL.options.readOnly = true
-            for client in [try await database.open(readOnly: true), try await DatabaseClient.open(readOnlyURL)] {
+            for client in [try await database.open(readOnly: true), try await TestDatabase.openPatiently(readOnlyURL)] {
                 #expect(client.isReadOnly)
                 #expect(try await client.count(from: "items") == 1)
                 #expect(try await client.select("SELECT * FROM items", as: Item.self).map(\.name) == ["apple"])

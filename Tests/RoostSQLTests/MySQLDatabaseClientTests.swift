@@ -31,7 +31,7 @@ import Testing
     @Test func tlsPreferredFallsBackToPlainText() async throws {
         var url = try DatabaseURL(TestServer.mysql.url().absoluteString)
         url.options.tls = .prefer
-        let db = try await DatabaseClient.open(url)
+        let db = try await TestDatabase.openPatiently(url)
         struct Status: Decodable {
             var value: String
             enum CodingKeys: String, CodingKey { case value = "Value" }

@@ -57,12 +57,24 @@ struct TestDatabase: Sendable {
         }
     }
 
-    /// A client on the server's own database, to create and drop test databases. Every
-    /// suite opens one at the same moment when the run starts; on a loaded runner a new
-    /// PostgreSQL backend (fork and SCRAM) can take longer than the default 10 s pool
-    /// wait, which is not what these tests are about.
+    /// A client on the server's own database, to create and drop test databases.
     static func openAdmin(_ url: DatabaseURL) async throws -> DatabaseClient {
-        try await DatabaseClient.open(url) { $0.poolTimeout = .seconds(60) }
+        try await openPatiently(url)
+    }
+
+    /// Opens a client that waits up to 60 s to connect and to lease a connection. Every
+    /// suite opens clients at the same moment when the run starts; on a loaded 2-core
+    /// runner a new PostgreSQL backend (fork and SCRAM) or MariaDB session can take longer
+    /// than the default 10 s, which is not what these tests are about.
+    static func openPatiently(
+        _ url: DatabaseURL, readOnly: Bool = false,
+        _ configure: (inout DatabaseClient.Configuration) -> Void = { _ in }
+    ) async throws -> DatabaseClient {
+        try await DatabaseClient.open(url, readOnly: readOnly) { configuration in
+            configuration.connectTimeout = .seconds(60)
+            configuration.poolTimeout = .seconds(60)
+            configure(&configuration)
+        }
     }
 
     /// The URL as text with its password, for another process (``DatabaseURL/description`` hides it).
@@ -77,13 +89,11 @@ struct TestDatabase: Sendable {
     func open(readOnly: Bool = false, maxConnections: Int? = nil, poolTimeout: Duration = .seconds(60)) async throws
         -> DatabaseClient
     {
-        try await DatabaseClient.open(url, readOnly: readOnly) { configuration in
+        try await Self.openPatiently(url, readOnly: readOnly) { configuration in
             if let maxConnections { configuration.maxConnections = maxConnections }
             // A loaded runner can hold SQLite's write lock for seconds; the contract is
             // about exact results, not about how long a writer waits.
             configuration.busyTimeout = .seconds(120)
-            // Nor about how fast a loaded PostgreSQL forks a backend: opening a connection
-            // counts against the pool's wait.
             configuration.poolTimeout = poolTimeout
         }
     }
@@ -159,7 +169,7 @@ extension TestDatabase {
         var url = url
         url.options.minConnections = 2
         url.options.maxConnections = 2
-        let db = try await DatabaseClient.open(url)
+        let db = try await Self.openPatiently(url)
         try await db.execute("CREATE TABLE t (id INTEGER)")
         let admin = try await Self.openAdmin(try DatabaseURL(server.url().absoluteString))
         try await endSessions(admin, url.database ?? "")
