@@ -48,15 +48,10 @@ public final class RedisRateLimiter: RateLimiter {
         guard cost <= strategy.maximumCost else {
             throw RateLimiterError(key: key, reason: .costExceedsLimit(cost: cost, limit: strategy.maximumCost))
         }
-        let keys =
-            if case .slidingWindow = strategy {
-                [namespace + "{\(key)}", namespace + "{\(key)}:total"]
-            } else {
-                [namespace + key]
-            }
         // A cost of 1, the usual one, is the script's default: every argument costs the
         // server an allocation and a conversion, so a check sends none.
-        let reply = try await script.run(on: client, keys: keys, arguments: cost == 1 ? [] : [.integer(Int64(cost))])
+        let reply = try await script.run(
+            on: client, keys: keys(for: key), arguments: cost == 1 ? [] : [.integer(Int64(cost))])
         // Every script answers an allowed request with the units left, a bare integer (a
         // table costs the server more than the rest of a fixed window's script), and a
         // denied one with those and the ms until enough come back.
@@ -75,10 +70,17 @@ public final class RedisRateLimiter: RateLimiter {
 
     /// Forgets everything counted for `key`.
     public func reset(_ key: String) async throws {
-        try await client.send(
-            RedisCommand(
-                "DEL", .string(namespace + key), .string(namespace + "{\(key)}"), .string(namespace + "{\(key)}:total")),
-            timeout: nil)
+        try await client.send(RedisCommand("DEL", arguments: keys(for: key).map { .string($0) }), timeout: nil)
+    }
+
+    /// The server keys that count `key`: the exact sliding window keeps a log and a total,
+    /// in one hash slot; every other strategy keeps one key.
+    private func keys(for key: String) -> [String] {
+        if case .slidingWindow = strategy {
+            [namespace + "{\(key)}", namespace + "{\(key)}:total"]
+        } else {
+            [namespace + key]
+        }
     }
 
     /// The script that checks `strategy`: its settings become the Lua locals the body

@@ -71,8 +71,13 @@ public struct RedisScript: Sendable, Hashable {
     private func command(
         _ name: String, _ script: RedisArgument, _ keys: [String], _ arguments: [RedisArgument]
     ) -> RedisCommand {
-        RedisCommand(
-            name, arguments: [script, .integer(Int64(keys.count))] + keys.map { .string($0) } + arguments)
+        var all: [RedisArgument] = []
+        all.reserveCapacity(2 + keys.count + arguments.count)
+        all.append(script)
+        all.append(.integer(Int64(keys.count)))
+        for key in keys { all.append(.string(key)) }
+        all.append(contentsOf: arguments)
+        return RedisCommand(name, arguments: all)
     }
 }
 

@@ -130,4 +130,39 @@ private final class FixedReply: RedisCommandSender, Sendable {
         #expect(sent[0].arguments == [.string(limiter.script.sha1), .integer(1), .string("n:k")])
         #expect(sent[1].arguments == [.string(limiter.script.sha1), .integer(1), .string("n:k"), .integer(3)])
     }
+
+    @Test func resetDeletesTheKeysItsStrategyCountsIn() async throws {
+        let recorder = FixedReply(reply: .integer(1))
+        let fixed = RedisRateLimiter(client: recorder, strategy: .fixedWindow(limit: 1, window: .seconds(1)), namespace: "n:")
+        let exact = RedisRateLimiter(client: recorder, strategy: .slidingWindow(limit: 1, window: .seconds(1)), namespace: "n:")
+        try await fixed.reset("k")
+        try await exact.reset("k")
+        let sent = recorder.commands.withLock { $0 }
+        #expect(sent.map(\.name) == ["DEL", "DEL"])
+        #expect(sent[0].arguments == [.string("n:k")])
+        #expect(sent[1].arguments == [.string("n:{k}"), .string("n:{k}:total")])
+    }
+}
+
+@Suite("Rate limiter reset against redis-server", .requires(.redis))
+struct RedisRateLimiterResetTests {
+    @Test(arguments: [
+        RateLimitStrategy.fixedWindow(limit: 2, window: .seconds(600)),
+        .slidingWindow(limit: 2, window: .seconds(600)),
+        .approximateSlidingWindow(limit: 2, window: .seconds(600)),
+        .tokenBucket(capacity: 2, refill: 1, interval: .seconds(600)),
+    ])
+    func resetForgetsTheCountAndLeavesNoKey(_ strategy: RateLimitStrategy) async throws {
+        let connection = try await connectToTestServer()
+        let namespace = "\(uniqueKey("reset")):"
+        let limiter = RedisRateLimiter(client: connection, strategy: strategy, namespace: namespace)
+        #expect(try await limiter.acquire("k", cost: 2).allowed)
+        #expect(try await limiter.acquire("k").allowed == false)
+        try await limiter.reset("k")
+        var left: [String] = []
+        for try await key in connection.scan(matching: namespace + "*") { left.append(key) }
+        #expect(left.isEmpty)
+        #expect(try await limiter.acquire("k", cost: 2).allowed)
+        try await connection.close()
+    }
 }
