@@ -62,10 +62,10 @@ struct TestDatabase: Sendable {
         try await openPatiently(url)
     }
 
-    /// Opens a client that waits up to 60 s to connect and to lease a connection. Every
-    /// suite opens clients at the same moment when the run starts; on a loaded 2-core
-    /// runner a new PostgreSQL backend (fork and SCRAM) or MariaDB session can take longer
-    /// than the default 10 s, which is not what these tests are about.
+    /// Opens a client that waits up to 60 s to connect and to lease a connection. Many
+    /// tests open clients at once; on a loaded 2-core runner a new PostgreSQL backend
+    /// (fork and SCRAM) or MariaDB session can take longer than the default 10 s, which is
+    /// not what these tests are about.
     static func openPatiently(
         _ url: DatabaseURL, readOnly: Bool = false,
         _ configure: (inout DatabaseClient.Configuration) -> Void = { _ in }
