@@ -18,7 +18,10 @@ def main(path):
     table = list(rows(result["results"]))
     width = max((len(name) for name, _ in table), default=10)
     for name, value in table:
-        shown = f"{value:,.1f}" if isinstance(value, (int, float)) else str(value)
+        shown = str(value)
+        if isinstance(value, (int, float)):
+            # Ratios and small latencies need two decimals: 0.91 is not 0.9.
+            shown = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
         print(f"  {name:<{width}}  {shown:>14}")
 
 
